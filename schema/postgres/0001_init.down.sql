@@ -1,0 +1,13 @@
+DROP TRIGGER plan_versions_immutable ON plan_versions;
+DROP TRIGGER meeting_events_immutable ON meeting_events;
+DROP FUNCTION tafel_refuse_update();
+DROP TABLE plan_versions;
+DROP TABLE participants;
+DROP TABLE meeting_commands;
+DROP TABLE meeting_events;
+DROP TABLE meetings;
+DROP TABLE families;
+DROP TABLE setup_tokens;
+DROP TABLE sessions;
+DROP TABLE users;
+DROP TABLE organisations;

@@ -1,0 +1,12 @@
+DROP TRIGGER plan_versions_immutable;
+DROP TRIGGER meeting_events_immutable;
+DROP TABLE plan_versions;
+DROP TABLE participants;
+DROP TABLE meeting_commands;
+DROP TABLE meeting_events;
+DROP TABLE meetings;
+DROP TABLE families;
+DROP TABLE setup_tokens;
+DROP TABLE sessions;
+DROP TABLE users;
+DROP TABLE organisations;

@@ -1,0 +1,201 @@
+package meeting
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+// Role is what a connection or request may do.
+type Role string
+
+// Roles.
+const (
+	RoleCoordinator Role = "coordinator"
+	RoleScreen      Role = "screen"
+	RoleParticipant Role = "participant"
+	// RoleJoiner is someone joining by code who is not yet a participant.
+	RoleJoiner Role = "joiner"
+)
+
+// Actor is who sends a command.
+type Actor struct {
+	Role          Role
+	ParticipantID string
+}
+
+// Command is a request to change a meeting, with a client-made id.
+type Command struct {
+	ID    string
+	Name  string
+	Data  json.RawMessage
+	Actor Actor
+	Now   time.Time
+}
+
+// decision is the working state of one Decide call: a clone of the meeting that
+// every emitted event is applied to, so later checks see earlier changes.
+type decision struct {
+	m      *Meeting
+	cmd    Command
+	events []Event
+}
+
+func (d *decision) emit(name string, scope Scope, participantID string, payload any) error {
+	data, err := json.Marshal(payload)
+	if err != nil {
+		return err
+	}
+	ev := Event{Seq: d.m.Seq + 1, Name: name, Scope: scope, ParticipantID: participantID, Data: data}
+	if err := d.m.Apply(ev); err != nil {
+		return err
+	}
+	d.events = append(d.events, ev)
+	return nil
+}
+
+type handler struct {
+	roles  []Role
+	phases []Phase // empty: any phase but closed
+	run    func(d *decision) error
+}
+
+var (
+	coord = []Role{RoleCoordinator}
+	part  = []Role{RoleParticipant}
+	both  = []Role{RoleCoordinator, RoleParticipant}
+)
+
+// handlers is the read-only table of commands: who, in which phases, and what it does.
+var handlers = map[string]handler{
+	"participant.join":   {[]Role{RoleJoiner}, nil, participantJoin},
+	"participant.admit":  {coord, nil, participantStatus(StatusAdmitted)},
+	"participant.remove": {coord, nil, participantStatus(StatusRemoved)},
+	"meeting.lock":       {coord, nil, setLocked(true)},
+	"meeting.unlock":     {coord, nil, setLocked(false)},
+	"party.add":          {coord, []Phase{PhaseLobby, PhaseStrengths, PhaseWorries}, partyAdd},
+	"phase.set":          {coord, nil, phaseSet},
+	"strength.add":       {both, []Phase{PhaseStrengths}, itemAdd(KindStrength)},
+	"strength.edit":      {both, []Phase{PhaseStrengths}, itemEdit(KindStrength)},
+	"strength.withdraw":  {both, []Phase{PhaseStrengths}, itemWithdraw(KindStrength)},
+	"worry.add":          {both, []Phase{PhaseWorries}, itemAdd(KindWorry)},
+	"worry.edit":         {both, []Phase{PhaseWorries}, itemEdit(KindWorry)},
+	"worry.withdraw":     {both, []Phase{PhaseWorries}, itemWithdraw(KindWorry)},
+	"reveal":             {coord, []Phase{PhaseStrengths, PhaseWorries}, reveal},
+	"worry.merge":        {coord, []Phase{PhaseCluster}, worryMerge},
+	"worry.unmerge":      {coord, []Phase{PhaseCluster}, worryUnmerge},
+	"ranking.set":        {part, []Phase{PhaseRank}, rankingSet},
+	"agree.confirm":      {coord, []Phase{PhaseAgree}, agreeConfirm},
+	"agree.dissent":      {part, []Phase{PhaseAgree, PhasePlan}, agreeDissent},
+	"agree.akkoord":      {part, []Phase{PhaseAgree, PhasePlan}, agreeAkkoord},
+	"plan.goal.set":      {coord, []Phase{PhasePlan}, planGoalSet},
+	"plan.action.add":    {coord, []Phase{PhasePlan}, planActionAdd},
+	"plan.action.edit":   {coord, []Phase{PhasePlan}, planActionEdit},
+	"plan.action.remove": {coord, []Phase{PhasePlan}, planActionRemove},
+	"plan.details.set":   {coord, []Phase{PhasePlan}, planDetailsSet},
+	"meeting.close":      {coord, []Phase{PhasePlan}, meetingClose},
+}
+
+// CommandNames lists every command the meeting understands.
+func CommandNames() []string {
+	var out []string
+	for name := range handlers {
+		out = append(out, name)
+	}
+	return out
+}
+
+// Decide checks cmd against the rules and returns the meeting as it would be after
+// it, with the events that take it there. m itself is never changed: the caller
+// stores the events and only then uses the new state.
+func (m *Meeting) Decide(cmd Command) (*Meeting, []Event, error) {
+	h, ok := handlers[cmd.Name]
+	if !ok {
+		return nil, nil, Errorf(ECodeUnknownCommand, "Onbekende opdracht %q (unknown command)", truncate(cmd.Name, 40))
+	}
+	if !roleIn(cmd.Actor.Role, h.roles) {
+		return nil, nil, Errorf(ECodeForbidden, "Dit mag jij niet doen (not allowed for %s)", cmd.Actor.Role)
+	}
+	if cmd.Actor.Role == RoleParticipant {
+		p := m.Participant(cmd.Actor.ParticipantID)
+		if p == nil || p.Status != StatusAdmitted {
+			return nil, nil, Errorf(ECodeForbidden, "Je bent nog niet toegelaten (not admitted)")
+		}
+	}
+	if m.Phase == PhaseClosed {
+		return nil, nil, Errorf(ECodeWrongPhase, "Dit gesprek is gesloten (meeting closed)")
+	}
+	if len(h.phases) > 0 && !phaseIn(m.Phase, h.phases) {
+		return nil, nil, Errorf(ECodeWrongPhase, "Dit kan nu niet in deze ronde (not allowed in phase %s)", m.Phase)
+	}
+	d := &decision{m: m.Clone(), cmd: cmd}
+	before := m.rankingBytes()
+	if err := h.run(d); err != nil {
+		return nil, nil, err
+	}
+	if len(d.events) == 0 {
+		return nil, nil, Errorf(ECodeConflict, "Er verandert niets (nothing to change)")
+	}
+	// Any change that moves the live ranking (a ranking, a merge, a removal) also
+	// publishes the new aggregate.
+	if after := d.m.rankingBytes(); !bytes.Equal(before, after) {
+		if err := d.emit(EvRankingResult, ScopeTable, "", resultData{d.m.Ranking()}); err != nil {
+			return nil, nil, err
+		}
+	}
+	return d.m, d.events, nil
+}
+
+func (m *Meeting) rankingBytes() []byte {
+	if len(m.Rankings) == 0 {
+		return nil
+	}
+	b, _ := json.Marshal(m.Ranking())
+	return b
+}
+
+// decode reads the command's data into v, refusing unknown fields.
+func (d *decision) decode(v any) error {
+	data := d.cmd.Data
+	if len(data) == 0 || string(data) == "null" {
+		data = []byte("{}")
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return Errorf(ECodeInvalidInput, "De gegevens kloppen niet (invalid data: %s)", truncate(err.Error(), 120))
+	}
+	return nil
+}
+
+func roleIn(r Role, rs []Role) bool {
+	for _, x := range rs {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
+
+func phaseIn(p Phase, ps []Phase) bool {
+	for _, x := range ps {
+		if x == p {
+			return true
+		}
+	}
+	return false
+}
+
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
+}
+
+// newID makes an id that is unique within the meeting: the seq of the event that creates it.
+func (d *decision) newID(prefix string) string {
+	return fmt.Sprintf("%s%d", prefix, d.m.Seq+1)
+}

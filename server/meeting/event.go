@@ -1,0 +1,201 @@
+package meeting
+
+import (
+	"encoding/json"
+	"fmt"
+)
+
+// Scope says who may receive an event.
+type Scope string
+
+// Scopes, from widest to narrowest.
+const (
+	// ScopeAll reaches everyone connected to the meeting, pending joiners included.
+	ScopeAll Scope = "all"
+	// ScopeTable reaches coordinators, shared screens and admitted participants.
+	ScopeTable Scope = "table"
+	// ScopeStaff reaches coordinators, and the participant named in the event if any.
+	ScopeStaff Scope = "staff"
+	// ScopePrivate reaches only the participant named in the event, or the
+	// coordinators when it names none (a draft typed on behalf of a party).
+	ScopePrivate Scope = "private"
+)
+
+// Event names.
+const (
+	EvMeetingUpdated    = "meeting.updated"
+	EvPartyUpserted     = "party.upserted"
+	EvParticipantUpsert = "participant.upserted"
+	EvItemUpserted      = "item.upserted"
+	EvItemsRevealed     = "items.revealed"
+	EvRankingMine       = "ranking.mine"
+	EvRankingResult     = "ranking.result"
+	EvAgreementUpdated  = "agreement.updated"
+	EvPlanUpdated       = "plan.updated"
+	EvPlanClosed        = "plan.closed"
+)
+
+// Event is one stored change of a meeting. Its data carries whole entities, so
+// applying it is an upsert, the same for a live client as for a replay.
+type Event struct {
+	Seq           int64           `json:"seq"`
+	Name          string          `json:"name"`
+	Scope         Scope           `json:"-"`
+	ParticipantID string          `json:"-"`
+	Data          json.RawMessage `json:"data"`
+}
+
+// Payloads of the events.
+type (
+	meetingData struct {
+		Meeting Header `json:"meeting"`
+	}
+	partyData struct {
+		Party Party `json:"party"`
+	}
+	participantData struct {
+		Participant Participant `json:"participant"`
+	}
+	itemData struct {
+		Item Item `json:"item"`
+	}
+	itemsData struct {
+		Items []Item `json:"items"`
+	}
+	rankingData struct {
+		ParticipantID string   `json:"participantId"`
+		WorryIDs      []string `json:"worryIds"`
+	}
+	resultData struct {
+		Result RankingResult `json:"result"`
+	}
+	agreementData struct {
+		Agreement Agreement `json:"agreement"`
+	}
+	planData struct {
+		Plan Plan `json:"plan"`
+	}
+	versionData struct {
+		Version PlanVersion `json:"version"`
+	}
+)
+
+// Apply changes the meeting by one event. Events come from Decide, live or from the
+// store, so an error here means stored data is corrupt.
+func (m *Meeting) Apply(ev Event) error {
+	if ev.Seq != m.Seq+1 {
+		return fmt.Errorf("meeting %s: event seq %d after %d", m.ID, ev.Seq, m.Seq)
+	}
+	var err error
+	switch ev.Name {
+	case EvMeetingUpdated:
+		var d meetingData
+		if err = json.Unmarshal(ev.Data, &d); err == nil {
+			m.Header = d.Meeting
+		}
+	case EvPartyUpserted:
+		var d partyData
+		if err = json.Unmarshal(ev.Data, &d); err == nil {
+			if p := m.Party(d.Party.ID); p != nil {
+				*p = d.Party
+			} else {
+				m.Parties = append(m.Parties, d.Party)
+			}
+		}
+	case EvParticipantUpsert:
+		var d participantData
+		if err = json.Unmarshal(ev.Data, &d); err == nil {
+			if p := m.Participant(d.Participant.ID); p != nil {
+				*p = d.Participant
+			} else {
+				m.Participants = append(m.Participants, d.Participant)
+			}
+		}
+	case EvItemUpserted:
+		var d itemData
+		if err = json.Unmarshal(ev.Data, &d); err == nil {
+			m.upsertItem(d.Item)
+		}
+	case EvItemsRevealed:
+		var d itemsData
+		if err = json.Unmarshal(ev.Data, &d); err == nil {
+			for _, it := range d.Items {
+				m.upsertItem(it)
+			}
+		}
+	case EvRankingMine:
+		var d rankingData
+		if err = json.Unmarshal(ev.Data, &d); err == nil {
+			if len(d.WorryIDs) == 0 {
+				delete(m.Rankings, d.ParticipantID)
+			} else {
+				m.Rankings[d.ParticipantID] = d.WorryIDs
+			}
+		}
+	case EvRankingResult:
+		// Derived from the rankings; stored so clients can be sent it as it was.
+	case EvAgreementUpdated:
+		var d agreementData
+		if err = json.Unmarshal(ev.Data, &d); err == nil {
+			m.Agreement = d.Agreement
+		}
+	case EvPlanUpdated:
+		var d planData
+		if err = json.Unmarshal(ev.Data, &d); err == nil {
+			m.Plan = d.Plan
+		}
+	case EvPlanClosed:
+		var d versionData
+		if err = json.Unmarshal(ev.Data, &d); err == nil {
+			m.Versions = append(m.Versions, d.Version)
+		}
+	default:
+		err = fmt.Errorf("unknown event %q", ev.Name)
+	}
+	if err != nil {
+		return fmt.Errorf("meeting %s: apply event %d %s: %w", m.ID, ev.Seq, ev.Name, err)
+	}
+	m.Seq = ev.Seq
+	return nil
+}
+
+func (m *Meeting) upsertItem(it Item) {
+	if p := m.Item(it.ID); p != nil {
+		*p = it
+		return
+	}
+	m.Items = append(m.Items, it)
+}
+
+// Clone returns a deep copy, so Decide can work on it without touching m.
+func (m *Meeting) Clone() *Meeting {
+	c := *m
+	c.Parties = append([]Party(nil), m.Parties...)
+	c.Participants = append([]Participant(nil), m.Participants...)
+	c.Items = make([]Item, len(m.Items))
+	for i, it := range m.Items {
+		it.AuthorIDs = append([]string(nil), it.AuthorIDs...)
+		c.Items[i] = it
+	}
+	c.Rankings = make(map[string][]string, len(m.Rankings))
+	for k, v := range m.Rankings {
+		c.Rankings[k] = append([]string(nil), v...)
+	}
+	c.Agreement = cloneAgreement(m.Agreement)
+	c.Plan = clonePlan(m.Plan)
+	c.Versions = append([]PlanVersion(nil), m.Versions...)
+	return &c
+}
+
+func cloneAgreement(a Agreement) Agreement {
+	a.WorryIDs = append([]string{}, a.WorryIDs...)
+	a.Dissent = append([]Dissent{}, a.Dissent...)
+	a.Akkoord = append([]Akkoord{}, a.Akkoord...)
+	return a
+}
+
+func clonePlan(p Plan) Plan {
+	p.Goals = append([]Goal{}, p.Goals...)
+	p.Actions = append([]Action{}, p.Actions...)
+	return p
+}

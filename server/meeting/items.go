@@ -1,0 +1,232 @@
+package meeting
+
+// Rules for strengths and worries: add, edit, withdraw, reveal, merge.
+
+// author returns the author id and party of the actor for a new item.
+func (d *decision) itemAuthor(partyID string) (author, party string, onBehalf bool, err error) {
+	if d.cmd.Actor.Role == RoleCoordinator {
+		if d.m.Party(partyID) == nil {
+			return "", "", false, Errorf(ECodeNotFound, "Kies voor welke partij je dit typt (unknown party)")
+		}
+		return CoordinatorAuthor, partyID, true, nil
+	}
+	if partyID != "" {
+		return "", "", false, Errorf(ECodeForbidden, "Je kunt alleen voor je eigen partij schrijven (own party only)")
+	}
+	p := d.m.Participant(d.cmd.Actor.ParticipantID)
+	return p.ID, p.PartyID, false, nil
+}
+
+// draftScope is who may see an item: its author while it is a draft, the table after.
+func draftScope(it Item) (Scope, string) {
+	if it.Revealed {
+		return ScopeTable, ""
+	}
+	if it.OnBehalf {
+		return ScopePrivate, ""
+	}
+	return ScopePrivate, it.AuthorIDs[0]
+}
+
+func itemAdd(kind ItemKind) func(*decision) error {
+	return func(d *decision) error {
+		var in struct {
+			Text    string `json:"text"`
+			Domain  string `json:"domain"`
+			PartyID string `json:"partyId"`
+		}
+		if err := d.decode(&in); err != nil {
+			return err
+		}
+		text, err := CleanText("text", in.Text, MaxTextLen, true, false)
+		if err != nil {
+			return err
+		}
+		if !validDomain(in.Domain) {
+			return Errorf(ECodeInvalidInput, "Onbekend leefgebied (unknown domain)")
+		}
+		author, party, onBehalf, err := d.itemAuthor(in.PartyID)
+		if err != nil {
+			return err
+		}
+		if len(d.m.Items) >= 1000 {
+			return Errorf(ECodeConflict, "Te veel punten in dit gesprek (at most 1000 items)")
+		}
+		prefix := "w"
+		if kind == KindStrength {
+			prefix = "s"
+		}
+		it := Item{ID: d.newID(prefix), Kind: kind, PartyID: party, Text: text, Domain: in.Domain,
+			AuthorIDs: []string{author}, OnBehalf: onBehalf, Order: d.m.Seq + 1}
+		scope, pid := draftScope(it)
+		return d.emit(EvItemUpserted, scope, pid, itemData{it})
+	}
+}
+
+// ownItem finds an item of kind that the actor wrote.
+func (d *decision) ownItem(id string, kind ItemKind) (Item, error) {
+	it := d.m.Item(id)
+	if it == nil || it.Kind != kind || !d.canSeeItem(*it) {
+		return Item{}, Errorf(ECodeNotFound, "Dit punt bestaat niet (unknown item)")
+	}
+	author := CoordinatorAuthor
+	if d.cmd.Actor.Role == RoleParticipant {
+		author = d.cmd.Actor.ParticipantID
+	}
+	if it.AuthorIDs[0] != author {
+		return Item{}, Errorf(ECodeForbidden, "Je kunt alleen je eigen punten veranderen (own items only)")
+	}
+	if it.Withdrawn {
+		return Item{}, Errorf(ECodeConflict, "Dit punt is al ingetrokken (already withdrawn)")
+	}
+	if it.MergedInto != "" {
+		return Item{}, Errorf(ECodeConflict, "Dit punt is samengevoegd (merged)")
+	}
+	return *it, nil
+}
+
+// canSeeItem says whether the actor may know the item exists: a draft of someone
+// else is "not found", exactly like an id that does not exist.
+func (d *decision) canSeeItem(it Item) bool {
+	v := Viewer{Role: d.cmd.Actor.Role, ParticipantID: d.cmd.Actor.ParticipantID, Admitted: true}
+	return v.canSeeItem(it)
+}
+
+func itemEdit(kind ItemKind) func(*decision) error {
+	return func(d *decision) error {
+		var in struct {
+			ItemID string `json:"itemId"`
+			Text   string `json:"text"`
+			Domain string `json:"domain"`
+		}
+		if err := d.decode(&in); err != nil {
+			return err
+		}
+		text, err := CleanText("text", in.Text, MaxTextLen, true, false)
+		if err != nil {
+			return err
+		}
+		if !validDomain(in.Domain) {
+			return Errorf(ECodeInvalidInput, "Onbekend leefgebied (unknown domain)")
+		}
+		it, err := d.ownItem(in.ItemID, kind)
+		if err != nil {
+			return err
+		}
+		if it.Text == text && it.Domain == in.Domain {
+			return Errorf(ECodeConflict, "Er verandert niets (nothing to change)")
+		}
+		it.Text, it.Domain = text, in.Domain
+		scope, pid := draftScope(it)
+		return d.emit(EvItemUpserted, scope, pid, itemData{it})
+	}
+}
+
+func itemWithdraw(kind ItemKind) func(*decision) error {
+	return func(d *decision) error {
+		var in struct {
+			ItemID string `json:"itemId"`
+		}
+		if err := d.decode(&in); err != nil {
+			return err
+		}
+		it, err := d.ownItem(in.ItemID, kind)
+		if err != nil {
+			return err
+		}
+		it.Withdrawn = true
+		scope, pid := draftScope(it)
+		return d.emit(EvItemUpserted, scope, pid, itemData{it})
+	}
+}
+
+func reveal(d *decision) error {
+	var in struct {
+		Kind    ItemKind `json:"kind"`
+		PartyID string   `json:"partyId"`
+	}
+	if err := d.decode(&in); err != nil {
+		return err
+	}
+	want := KindWorry
+	if d.m.Phase == PhaseStrengths {
+		want = KindStrength
+	}
+	if in.Kind == "" {
+		in.Kind = want
+	}
+	if in.Kind != want {
+		return Errorf(ECodeWrongPhase, "In deze ronde kun je alleen %s onthullen (wrong kind for this phase)", want)
+	}
+	if in.PartyID != "" && d.m.Party(in.PartyID) == nil {
+		return Errorf(ECodeNotFound, "Deze partij bestaat niet (unknown party)")
+	}
+	revealed := []Item{}
+	for _, it := range d.m.Items {
+		if it.Kind != in.Kind || it.Revealed || it.Withdrawn || (in.PartyID != "" && it.PartyID != in.PartyID) {
+			continue
+		}
+		it.Revealed = true
+		revealed = append(revealed, it)
+	}
+	if len(revealed) == 0 {
+		return Errorf(ECodeConflict, "Er is niets om te laten zien (nothing to reveal)")
+	}
+	return d.emit(EvItemsRevealed, ScopeTable, "", itemsData{revealed})
+}
+
+// worryRoot returns a revealed, live worry by id.
+func (d *decision) revealedWorry(id string) (Item, error) {
+	it := d.m.Item(id)
+	if it == nil || it.Kind != KindWorry || !it.Revealed {
+		return Item{}, Errorf(ECodeNotFound, "Deze zorg bestaat niet (unknown worry %s)", truncate(id, 20))
+	}
+	if it.Withdrawn {
+		return Item{}, Errorf(ECodeConflict, "Deze zorg is ingetrokken (withdrawn)")
+	}
+	return *it, nil
+}
+
+func worryMerge(d *decision) error {
+	var in struct {
+		IntoID string `json:"intoId"`
+		FromID string `json:"fromId"`
+	}
+	if err := d.decode(&in); err != nil {
+		return err
+	}
+	into, err := d.revealedWorry(in.IntoID)
+	if err != nil {
+		return err
+	}
+	from, err := d.revealedWorry(in.FromID)
+	if err != nil {
+		return err
+	}
+	if into.ID == from.ID || d.m.root(into.ID) == from.ID {
+		return Errorf(ECodeConflict, "Een zorg kan niet in zichzelf (cannot merge into itself)")
+	}
+	if from.MergedInto != "" {
+		return Errorf(ECodeConflict, "Deze zorg is al samengevoegd (already merged)")
+	}
+	from.MergedInto = d.m.root(into.ID)
+	return d.emit(EvItemUpserted, ScopeTable, "", itemData{from})
+}
+
+func worryUnmerge(d *decision) error {
+	var in struct {
+		ItemID string `json:"itemId"`
+	}
+	if err := d.decode(&in); err != nil {
+		return err
+	}
+	it, err := d.revealedWorry(in.ItemID)
+	if err != nil {
+		return err
+	}
+	if it.MergedInto == "" {
+		return Errorf(ECodeConflict, "Deze zorg is niet samengevoegd (not merged)")
+	}
+	it.MergedInto = ""
+	return d.emit(EvItemUpserted, ScopeTable, "", itemData{it})
+}

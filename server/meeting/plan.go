@@ -1,0 +1,219 @@
+package meeting
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// Rules for writing the plan and closing the meeting.
+
+func (d *decision) agreedWorry(id string) error {
+	for _, w := range d.m.Agreement.WorryIDs {
+		if w == id {
+			return nil
+		}
+	}
+	return Errorf(ECodeNotFound, "Deze zorg staat niet in de top 3 (not an agreed worry)")
+}
+
+func validDate(field, s string, allowEmpty bool) error {
+	if s == "" && allowEmpty {
+		return nil
+	}
+	if _, err := time.Parse("2006-01-02", s); err != nil {
+		return Errorf(ECodeInvalidInput, "%s: gebruik een datum als 2026-12-31 (date YYYY-MM-DD)", field)
+	}
+	return nil
+}
+
+func planGoalSet(d *decision) error {
+	var in struct {
+		WorryID  string `json:"worryId"`
+		Goal     string `json:"goal"`
+		ScoreNow *int   `json:"scoreNow"`
+	}
+	if err := d.decode(&in); err != nil {
+		return err
+	}
+	if err := d.agreedWorry(in.WorryID); err != nil {
+		return err
+	}
+	goal, err := CleanText("goal", in.Goal, MaxTextLen, true, true)
+	if err != nil {
+		return err
+	}
+	if in.ScoreNow != nil && (*in.ScoreNow < 0 || *in.ScoreNow > 10) {
+		return Errorf(ECodeInvalidInput, "Een cijfer van 0 tot 10 (score 0-10)")
+	}
+	p := clonePlan(d.m.Plan)
+	g := Goal{WorryID: in.WorryID, Goal: goal, ScoreNow: in.ScoreNow}
+	replaced := false
+	for i := range p.Goals {
+		if p.Goals[i].WorryID == in.WorryID {
+			p.Goals[i], replaced = g, true
+		}
+	}
+	if !replaced {
+		p.Goals = append(p.Goals, g)
+	}
+	return d.emitPlan(p)
+}
+
+func (d *decision) emitPlan(p Plan) error {
+	before, _ := json.Marshal(d.m.Plan)
+	after, _ := json.Marshal(p)
+	if string(before) == string(after) {
+		return Errorf(ECodeConflict, "Er verandert niets (nothing to change)")
+	}
+	return d.emit(EvPlanUpdated, ScopeTable, "", planData{p})
+}
+
+type actionInput struct {
+	ActionID     string       `json:"actionId"`
+	WorryID      string       `json:"worryId"`
+	What         string       `json:"what"`
+	OwnerPartyID string       `json:"ownerPartyId"`
+	Due          string       `json:"due"`
+	Status       ActionStatus `json:"status"`
+}
+
+func (d *decision) checkAction(in *actionInput) error {
+	what, err := CleanText("what", in.What, MaxTextLen, true, false)
+	if err != nil {
+		return err
+	}
+	in.What = what
+	if d.m.Party(in.OwnerPartyID) == nil {
+		return Errorf(ECodeNotFound, "Kies wie dit doet (unknown owner party)")
+	}
+	if err := validDate("due", in.Due, true); err != nil {
+		return err
+	}
+	switch in.Status {
+	case "":
+		in.Status = ActionOpen
+	case ActionOpen, ActionDoing, ActionDone:
+	default:
+		return Errorf(ECodeInvalidInput, "Onbekende status (status open, doing or done)")
+	}
+	return nil
+}
+
+func planActionAdd(d *decision) error {
+	var in actionInput
+	if err := d.decode(&in); err != nil {
+		return err
+	}
+	if in.ActionID != "" {
+		return Errorf(ECodeInvalidInput, "Een nieuwe actie heeft nog geen id (no actionId on add)")
+	}
+	if err := d.agreedWorry(in.WorryID); err != nil {
+		return err
+	}
+	if err := d.checkAction(&in); err != nil {
+		return err
+	}
+	p := clonePlan(d.m.Plan)
+	if len(p.Actions) >= 100 {
+		return Errorf(ECodeConflict, "Te veel acties (at most 100)")
+	}
+	p.Actions = append(p.Actions, Action{ID: d.newID("a"), WorryID: in.WorryID, What: in.What,
+		OwnerPartyID: in.OwnerPartyID, Due: in.Due, Status: in.Status})
+	return d.emitPlan(p)
+}
+
+func (p *Plan) actionIndex(id string) int {
+	for i, a := range p.Actions {
+		if a.ID == id {
+			return i
+		}
+	}
+	return -1
+}
+
+func planActionEdit(d *decision) error {
+	var in actionInput
+	if err := d.decode(&in); err != nil {
+		return err
+	}
+	p := clonePlan(d.m.Plan)
+	i := p.actionIndex(in.ActionID)
+	if i < 0 {
+		return Errorf(ECodeNotFound, "Deze actie bestaat niet (unknown action)")
+	}
+	if in.WorryID == "" {
+		in.WorryID = p.Actions[i].WorryID
+	}
+	if err := d.agreedWorry(in.WorryID); err != nil {
+		return err
+	}
+	if err := d.checkAction(&in); err != nil {
+		return err
+	}
+	p.Actions[i] = Action{ID: in.ActionID, WorryID: in.WorryID, What: in.What,
+		OwnerPartyID: in.OwnerPartyID, Due: in.Due, Status: in.Status}
+	return d.emitPlan(p)
+}
+
+func planActionRemove(d *decision) error {
+	var in struct {
+		ActionID string `json:"actionId"`
+	}
+	if err := d.decode(&in); err != nil {
+		return err
+	}
+	p := clonePlan(d.m.Plan)
+	i := p.actionIndex(in.ActionID)
+	if i < 0 {
+		return Errorf(ECodeNotFound, "Deze actie bestaat niet (unknown action)")
+	}
+	p.Actions = append(p.Actions[:i], p.Actions[i+1:]...)
+	return d.emitPlan(p)
+}
+
+func planDetailsSet(d *decision) error {
+	var in struct {
+		RegisseurPartyID string `json:"regisseurPartyId"`
+		RegisseurRole    string `json:"regisseurRole"`
+		NextEvaluation   string `json:"nextEvaluation"`
+	}
+	if err := d.decode(&in); err != nil {
+		return err
+	}
+	if in.RegisseurPartyID != "" && d.m.Party(in.RegisseurPartyID) == nil {
+		return Errorf(ECodeNotFound, "Deze partij bestaat niet (unknown party)")
+	}
+	role, err := CleanText("regisseurRole", in.RegisseurRole, MaxNameLen, false, true)
+	if err != nil {
+		return err
+	}
+	if err := validDate("nextEvaluation", in.NextEvaluation, true); err != nil {
+		return err
+	}
+	p := clonePlan(d.m.Plan)
+	p.RegisseurPartyID, p.RegisseurRole, p.NextEvaluation = in.RegisseurPartyID, role, in.NextEvaluation
+	return d.emitPlan(p)
+}
+
+func meetingClose(d *decision) error {
+	if err := d.decode(&struct{}{}); err != nil {
+		return err
+	}
+	if !d.m.Agreement.Confirmed {
+		return Errorf(ECodeConflict, "Bevestig eerst de top 3 (confirm the top 3 first)")
+	}
+	if d.m.Plan.RegisseurPartyID == "" {
+		return Errorf(ECodeConflict, "Kies eerst één regisseur (choose a regisseur first)")
+	}
+	if d.m.Plan.NextEvaluation == "" {
+		return Errorf(ECodeConflict, "Kies eerst een datum om te evalueren (set the evaluation date first)")
+	}
+	v := PlanVersion{Number: len(d.m.Versions) + 1, ClosedAt: d.cmd.Now.UTC().Truncate(time.Second),
+		Top3: append([]string(nil), d.m.Agreement.WorryIDs...), Plan: clonePlan(d.m.Plan)}
+	if err := d.emit(EvPlanClosed, ScopeTable, "", versionData{v}); err != nil {
+		return err
+	}
+	h := d.m.Header
+	h.Phase = PhaseClosed
+	return d.emit(EvMeetingUpdated, ScopeAll, "", meetingData{h})
+}

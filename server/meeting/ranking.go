@@ -1,0 +1,213 @@
+package meeting
+
+import (
+	"math/big"
+	"sort"
+)
+
+// PartyPoints is what one party gave a worry.
+type PartyPoints struct {
+	PartyID string  `json:"partyId"`
+	Points  float64 `json:"points"`
+}
+
+// RankedWorry is one worry's place in the aggregate, and where its points came from.
+type RankedWorry struct {
+	WorryID     string        `json:"worryId"`
+	Points      float64       `json:"points"`
+	FirstPlaces float64       `json:"firstPlaces"`
+	Position    int           `json:"position"`
+	ByParty     []PartyPoints `json:"byParty"`
+}
+
+// PartyTop3 is one party's own top 3.
+type PartyTop3 struct {
+	PartyID  string   `json:"partyId"`
+	WorryIDs []string `json:"worryIds"`
+}
+
+// RankingResult is the live aggregate: the shared top 3, the family's and the
+// professionals' top 3 side by side, and each party's own. It never holds an
+// individual's ranking.
+type RankingResult struct {
+	Weighting        Weighting     `json:"weighting"`
+	Voters           int           `json:"voters"`
+	Worries          []RankedWorry `json:"worries"`
+	Top3             []string      `json:"top3"`
+	FamilyTop3       []string      `json:"familyTop3"`
+	ProfessionalTop3 []string      `json:"professionalTop3"`
+	PartyTop3        []PartyTop3   `json:"partyTop3"`
+	RankedBy         []string      `json:"rankedBy"`
+}
+
+// Ballot is one participant's ordered choice, best first.
+type Ballot struct {
+	ParticipantID string
+	PartyID       string
+	WorryIDs      []string
+}
+
+// Candidate is a worry that can be ranked; Order breaks the last tie (earlier first).
+type Candidate struct {
+	ID    string
+	Order int64
+}
+
+// bordaPoints gives 3, 2, 1 points for places 1, 2, 3.
+func bordaPoints(place int) int64 { return int64(3 - place) }
+
+type tally struct {
+	points, firsts *big.Rat
+}
+
+// Aggregate combines ballots with Borda 3/2/1. With WeightParty each party's points
+// are the mean of its voting participants', so every party weighs the same; with
+// WeightPerson every ballot counts once. Ties break on more first places, then on
+// the earlier worry. Exact rational arithmetic makes the result independent of the
+// order of ballots and candidates.
+func Aggregate(w Weighting, candidates []Candidate, ballots []Ballot) []RankedWorry {
+	order := map[string]int64{}
+	for _, c := range candidates {
+		order[c.ID] = c.Order
+	}
+	// Count voters per party for the mean.
+	voters := map[string]int64{}
+	for _, b := range ballots {
+		if len(b.WorryIDs) > 0 {
+			voters[b.PartyID]++
+		}
+	}
+	total := map[string]*tally{}
+	byParty := map[string]map[string]*big.Rat{}
+	for _, c := range candidates {
+		total[c.ID] = &tally{new(big.Rat), new(big.Rat)}
+		byParty[c.ID] = map[string]*big.Rat{}
+	}
+	for _, b := range ballots {
+		weight := big.NewRat(1, 1)
+		if w != WeightPerson {
+			weight = big.NewRat(1, voters[b.PartyID])
+		}
+		for place, id := range b.WorryIDs {
+			t, ok := total[id]
+			if !ok || place > 2 {
+				continue
+			}
+			p := new(big.Rat).Mul(weight, big.NewRat(bordaPoints(place), 1))
+			t.points.Add(t.points, p)
+			if place == 0 {
+				t.firsts.Add(t.firsts, weight)
+			}
+			if byParty[id][b.PartyID] == nil {
+				byParty[id][b.PartyID] = new(big.Rat)
+			}
+			byParty[id][b.PartyID].Add(byParty[id][b.PartyID], p)
+		}
+	}
+	ids := make([]string, 0, len(total))
+	for id := range total {
+		ids = append(ids, id)
+	}
+	sort.Slice(ids, func(i, j int) bool {
+		a, b := total[ids[i]], total[ids[j]]
+		if c := a.points.Cmp(b.points); c != 0 {
+			return c > 0
+		}
+		if c := a.firsts.Cmp(b.firsts); c != 0 {
+			return c > 0
+		}
+		if order[ids[i]] != order[ids[j]] {
+			return order[ids[i]] < order[ids[j]]
+		}
+		return ids[i] < ids[j]
+	})
+	out := make([]RankedWorry, len(ids))
+	for i, id := range ids {
+		pts, _ := total[id].points.Float64()
+		fp, _ := total[id].firsts.Float64()
+		rw := RankedWorry{WorryID: id, Points: pts, FirstPlaces: fp, Position: i + 1, ByParty: []PartyPoints{}}
+		for pid, r := range byParty[id] {
+			f, _ := r.Float64()
+			rw.ByParty = append(rw.ByParty, PartyPoints{PartyID: pid, Points: f})
+		}
+		sort.Slice(rw.ByParty, func(a, b int) bool { return rw.ByParty[a].PartyID < rw.ByParty[b].PartyID })
+		out[i] = rw
+	}
+	return out
+}
+
+// top3 returns the first three worries that received any points.
+func top3(ranked []RankedWorry) []string {
+	out := []string{}
+	for _, r := range ranked {
+		if len(out) == 3 || r.Points == 0 {
+			break
+		}
+		out = append(out, r.WorryID)
+	}
+	return out
+}
+
+// Ranking computes the live result of the meeting's rankings: only admitted
+// participants' ballots count, and merged worries count for the worry they joined.
+func (m *Meeting) Ranking() RankingResult {
+	var cands []Candidate
+	for _, it := range m.rankable() {
+		cands = append(cands, Candidate{ID: it.ID, Order: it.Order})
+	}
+	var all, family, prof []Ballot
+	perParty := map[string][]Ballot{}
+	res := RankingResult{Weighting: m.Options.Weighting, RankedBy: []string{}, PartyTop3: []PartyTop3{}}
+	for _, p := range m.Participants {
+		ids, ok := m.Rankings[p.ID]
+		if !ok || p.Status != StatusAdmitted {
+			continue
+		}
+		party := m.Party(p.PartyID)
+		if party == nil {
+			continue
+		}
+		b := Ballot{ParticipantID: p.ID, PartyID: p.PartyID}
+		seen := map[string]bool{}
+		for _, id := range ids {
+			r := m.root(id)
+			if !seen[r] {
+				seen[r] = true
+				b.WorryIDs = append(b.WorryIDs, r)
+			}
+		}
+		all = append(all, b)
+		perParty[p.PartyID] = append(perParty[p.PartyID], b)
+		if party.Kind == KindProfessional {
+			prof = append(prof, b)
+		} else {
+			family = append(family, b)
+		}
+		res.RankedBy = append(res.RankedBy, p.ID)
+	}
+	res.Voters = len(all)
+	res.Worries = Aggregate(m.Options.Weighting, cands, all)
+	if res.Worries == nil {
+		res.Worries = []RankedWorry{}
+	}
+	res.Top3 = top3(res.Worries)
+	res.FamilyTop3 = top3(Aggregate(m.Options.Weighting, cands, family))
+	res.ProfessionalTop3 = top3(Aggregate(m.Options.Weighting, cands, prof))
+	for _, party := range m.Parties {
+		if bs := perParty[party.ID]; len(bs) > 0 {
+			res.PartyTop3 = append(res.PartyTop3, PartyTop3{PartyID: party.ID, WorryIDs: top3(Aggregate(m.Options.Weighting, cands, bs))})
+		}
+	}
+	return res
+}
+
+// rankable lists the worries that can be ranked: revealed, not withdrawn, not merged away.
+func (m *Meeting) rankable() []Item {
+	var out []Item
+	for _, it := range m.Items {
+		if it.Kind == KindWorry && it.Revealed && !it.Withdrawn && it.MergedInto == "" {
+			out = append(out, it)
+		}
+	}
+	return out
+}

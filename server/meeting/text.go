@@ -1,0 +1,44 @@
+package meeting
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	// norm is the one non-standard import of the domain: NFC is part of the rule
+	// "at most 500 characters", and x/text is pure Go with no I/O.
+	"golang.org/x/text/unicode/norm"
+)
+
+// Limits on user text, counted in characters after trimming and NFC normalisation.
+const (
+	MaxTextLen = 500
+	MaxNameLen = 80
+)
+
+// CleanText trims and NFC-normalises s and checks it: valid UTF-8, no control
+// characters (newlines and tabs allowed when multiline), at most max characters,
+// and not empty unless allowEmpty.
+func CleanText(field, s string, max int, multiline, allowEmpty bool) (string, error) {
+	if !utf8.ValidString(s) {
+		return "", Errorf(ECodeInvalidInput, "%s: geen geldige tekst (invalid UTF-8)", field)
+	}
+	s = strings.TrimSpace(norm.NFC.String(s))
+	for _, r := range s {
+		if r == '\n' || r == '\t' {
+			if multiline {
+				continue
+			}
+		}
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || (r >= '\u202a' && r <= '\u202e') || (r >= '\u2066' && r <= '\u2069') {
+			return "", Errorf(ECodeInvalidInput, "%s: bevat tekens die niet mogen (control characters)", field)
+		}
+	}
+	if n := utf8.RuneCountInString(s); n > max {
+		return "", Errorf(ECodeInvalidInput, "%s: te lang, %d van de %d tekens (too long)", field, n, max)
+	}
+	if s == "" && !allowEmpty {
+		return "", Errorf(ECodeInvalidInput, "%s: mag niet leeg zijn (required)", field)
+	}
+	return s, nil
+}

@@ -1,0 +1,303 @@
+package meeting
+
+import "time"
+
+// Phase is a step of the top-3-gesprek.
+type Phase string
+
+// The phases, in order.
+const (
+	PhaseLobby     Phase = "lobby"
+	PhaseStrengths Phase = "strengths"
+	PhaseWorries   Phase = "worries"
+	PhaseCluster   Phase = "cluster"
+	PhaseRank      Phase = "rank"
+	PhaseAgree     Phase = "agree"
+	PhasePlan      Phase = "plan"
+	PhaseClosed    Phase = "closed"
+)
+
+// Phases lists every phase in meeting order.
+var Phases = []Phase{PhaseLobby, PhaseStrengths, PhaseWorries, PhaseCluster, PhaseRank, PhaseAgree, PhasePlan, PhaseClosed}
+
+func phaseIndex(p Phase) int {
+	for i, q := range Phases {
+		if q == p {
+			return i
+		}
+	}
+	return -1
+}
+
+// PartyKind says which side of the table a party sits on.
+type PartyKind string
+
+// Party kinds; the family speaks first.
+const (
+	KindFamily       PartyKind = "family"
+	KindNetwork      PartyKind = "network"
+	KindProfessional PartyKind = "professional"
+)
+
+func validKind(k PartyKind) bool {
+	return k == KindFamily || k == KindNetwork || k == KindProfessional
+}
+
+// kindRank orders parties for speaking: family, then network, then professionals.
+func kindRank(k PartyKind) int {
+	switch k {
+	case KindFamily:
+		return 0
+	case KindNetwork:
+		return 1
+	}
+	return 2
+}
+
+// Weighting chooses how rankings are combined.
+type Weighting string
+
+// Weightings: every party the same (default), or every person the same.
+const (
+	WeightParty  Weighting = "party"
+	WeightPerson Weighting = "person"
+)
+
+// Options are chosen when a meeting is prepared.
+type Options struct {
+	StrengthsRound bool      `json:"strengthsRound"`
+	Weighting      Weighting `json:"weighting"`
+}
+
+// Party is one voice at the table: a family member, the network, an organisation.
+type Party struct {
+	ID    string    `json:"id"`
+	Name  string    `json:"name"`
+	Kind  PartyKind `json:"kind"`
+	Order int       `json:"order"`
+}
+
+// ParticipantStatus is where a joiner stands.
+type ParticipantStatus string
+
+// Participant statuses.
+const (
+	StatusPending  ParticipantStatus = "pending"
+	StatusAdmitted ParticipantStatus = "admitted"
+	StatusRemoved  ParticipantStatus = "removed"
+)
+
+// Participant is a person at the table, joined on their own device.
+type Participant struct {
+	ID      string            `json:"id"`
+	Name    string            `json:"name"`
+	PartyID string            `json:"partyId"`
+	Status  ParticipantStatus `json:"status"`
+}
+
+// ItemKind tells a strength from a worry.
+type ItemKind string
+
+// Item kinds.
+const (
+	KindStrength ItemKind = "strength"
+	KindWorry    ItemKind = "worry"
+)
+
+// CoordinatorAuthor is the author id of items the coordinator typed on behalf of a party.
+const CoordinatorAuthor = "coordinator"
+
+// Item is a strength ("wat gaat goed") or a worry, in its author's own words.
+type Item struct {
+	ID         string   `json:"id"`
+	Kind       ItemKind `json:"kind"`
+	PartyID    string   `json:"partyId"`
+	Text       string   `json:"text"`
+	Domain     string   `json:"domain"`
+	AuthorIDs  []string `json:"authorIds"`
+	OnBehalf   bool     `json:"onBehalf"`
+	Revealed   bool     `json:"revealed"`
+	Withdrawn  bool     `json:"withdrawn"`
+	MergedInto string   `json:"mergedInto"`
+	Order      int64    `json:"order"`
+}
+
+// Domains are the 13 life domains of the Zelfredzaamheid-Matrix.
+var Domains = []string{
+	"financien", "werk_opleiding", "tijdsbesteding", "huisvesting", "huiselijke_relaties",
+	"geestelijke_gezondheid", "lichamelijke_gezondheid", "middelengebruik", "basale_adl",
+	"instrumentele_adl", "sociaal_netwerk", "maatschappelijke_participatie", "justitie",
+}
+
+func validDomain(d string) bool {
+	if d == "" {
+		return true
+	}
+	for _, x := range Domains {
+		if x == d {
+			return true
+		}
+	}
+	return false
+}
+
+// Dissent is a participant's recorded disagreement with the agreed top 3.
+type Dissent struct {
+	ParticipantID string `json:"participantId"`
+	PartyID       string `json:"partyId"`
+	Text          string `json:"text"`
+}
+
+// Akkoord is a family member's consent to the agreed top 3.
+type Akkoord struct {
+	ParticipantID string `json:"participantId"`
+	PartyID       string `json:"partyId"`
+}
+
+// Agreement is the confirmed top 3 with its reason, dissent and consent.
+type Agreement struct {
+	Confirmed      bool      `json:"confirmed"`
+	WorryIDs       []string  `json:"worryIds"`
+	OverrideReason string    `json:"overrideReason"`
+	Dissent        []Dissent `json:"dissent"`
+	Akkoord        []Akkoord `json:"akkoord"`
+}
+
+// Goal is what the table wants to see for one agreed worry, and where it stands now.
+type Goal struct {
+	WorryID  string `json:"worryId"`
+	Goal     string `json:"goal"`
+	ScoreNow *int   `json:"scoreNow"`
+}
+
+// ActionStatus tracks an action.
+type ActionStatus string
+
+// Action statuses.
+const (
+	ActionOpen  ActionStatus = "open"
+	ActionDoing ActionStatus = "doing"
+	ActionDone  ActionStatus = "done"
+)
+
+// Action is one step of the plan: what, who, by when.
+type Action struct {
+	ID           string       `json:"id"`
+	WorryID      string       `json:"worryId"`
+	What         string       `json:"what"`
+	OwnerPartyID string       `json:"ownerPartyId"`
+	Due          string       `json:"due"`
+	Status       ActionStatus `json:"status"`
+}
+
+// Plan is the one plan: goals and actions per agreed worry, one regisseur, the next evaluation.
+type Plan struct {
+	Goals            []Goal   `json:"goals"`
+	Actions          []Action `json:"actions"`
+	RegisseurPartyID string   `json:"regisseurPartyId"`
+	RegisseurRole    string   `json:"regisseurRole"`
+	NextEvaluation   string   `json:"nextEvaluation"`
+}
+
+// PlanVersion is a closed, immutable copy of the plan.
+type PlanVersion struct {
+	Number   int       `json:"number"`
+	ClosedAt time.Time `json:"closedAt"`
+	Top3     []string  `json:"top3"`
+	Plan     Plan      `json:"plan"`
+}
+
+// Header is the part of a meeting every viewer may see.
+type Header struct {
+	ID          string  `json:"id"`
+	FamilyLabel string  `json:"familyLabel"`
+	Title       string  `json:"title"`
+	Date        string  `json:"date"`
+	Phase       Phase   `json:"phase"`
+	Locked      bool    `json:"locked"`
+	Options     Options `json:"options"`
+}
+
+// Meeting is the whole state of one meeting, rebuilt by applying its events in order.
+type Meeting struct {
+	Header
+	Seq          int64
+	Parties      []Party
+	Participants []Participant
+	Items        []Item
+	Rankings     map[string][]string // participant id -> worry ids, best first
+	Agreement    Agreement
+	Plan         Plan
+	Versions     []PlanVersion
+}
+
+// New returns the state of a meeting as prepared, before any event.
+func New(h Header) *Meeting {
+	if h.Phase == "" {
+		h.Phase = PhaseLobby
+	}
+	if h.Options.Weighting == "" {
+		h.Options.Weighting = WeightParty
+	}
+	return &Meeting{Header: h, Rankings: map[string][]string{}}
+}
+
+// Party returns the party with id, or nil.
+func (m *Meeting) Party(id string) *Party {
+	for i := range m.Parties {
+		if m.Parties[i].ID == id {
+			return &m.Parties[i]
+		}
+	}
+	return nil
+}
+
+// Participant returns the participant with id, or nil.
+func (m *Meeting) Participant(id string) *Participant {
+	for i := range m.Participants {
+		if m.Participants[i].ID == id {
+			return &m.Participants[i]
+		}
+	}
+	return nil
+}
+
+// Item returns the item with id, or nil.
+func (m *Meeting) Item(id string) *Item {
+	for i := range m.Items {
+		if m.Items[i].ID == id {
+			return &m.Items[i]
+		}
+	}
+	return nil
+}
+
+// root follows merges to the worry that now stands for id.
+func (m *Meeting) root(id string) string {
+	for i := 0; i < len(m.Items); i++ { // bounded: merges form no cycle, but never loop forever
+		it := m.Item(id)
+		if it == nil || it.MergedInto == "" {
+			return id
+		}
+		id = it.MergedInto
+	}
+	return id
+}
+
+// authorsOf returns the authors of a worry and of every worry merged into it.
+func (m *Meeting) authorsOf(id string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, it := range m.Items {
+		if it.Kind != KindWorry || m.root(it.ID) != id || it.Withdrawn {
+			continue
+		}
+		for _, a := range it.AuthorIDs {
+			if !seen[a] {
+				seen[a] = true
+				out = append(out, a)
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,101 @@
+package meeting
+
+// Viewer is who looks at a meeting: it decides which events and which parts of the
+// state are sent to one connection.
+type Viewer struct {
+	Role          Role
+	ParticipantID string
+	// Admitted is true for a participant the coordinator has let in.
+	Admitted bool
+}
+
+// ViewerFor returns the viewer for a role, reading a participant's admission from m.
+func (m *Meeting) ViewerFor(role Role, participantID string) Viewer {
+	v := Viewer{Role: role, ParticipantID: participantID}
+	if p := m.Participant(participantID); p != nil && p.Status == StatusAdmitted {
+		v.Admitted = true
+	}
+	return v
+}
+
+func (v Viewer) atTable() bool {
+	return v.Role == RoleCoordinator || v.Role == RoleScreen || (v.Role == RoleParticipant && v.Admitted)
+}
+
+// CanSee says whether the viewer may receive ev. This is the one place where drafts
+// and individual rankings are kept from everyone but their author.
+func (v Viewer) CanSee(ev Event) bool {
+	switch ev.Scope {
+	case ScopeAll:
+		return true
+	case ScopeTable:
+		return v.atTable()
+	case ScopeStaff:
+		return v.Role == RoleCoordinator || (v.Role == RoleParticipant && ev.ParticipantID != "" && ev.ParticipantID == v.ParticipantID)
+	case ScopePrivate:
+		if ev.ParticipantID == "" {
+			return v.Role == RoleCoordinator
+		}
+		return v.Role == RoleParticipant && v.ParticipantID == ev.ParticipantID
+	}
+	return false
+}
+
+func (v Viewer) canSeeItem(it Item) bool {
+	if it.Revealed {
+		return v.atTable()
+	}
+	if it.OnBehalf {
+		return v.Role == RoleCoordinator
+	}
+	return v.Role == RoleParticipant && len(it.AuthorIDs) > 0 && it.AuthorIDs[0] == v.ParticipantID
+}
+
+// View is the part of a meeting one viewer may see: the snapshot sent on connect.
+type View struct {
+	Header
+	JoinCode     string        `json:"joinCode,omitempty"`
+	Parties      []Party       `json:"parties"`
+	Participants []Participant `json:"participants"`
+	Items        []Item        `json:"items"`
+	MyRanking    []string      `json:"myRanking"`
+	Ranking      RankingResult `json:"ranking"`
+	Agreement    Agreement     `json:"agreement"`
+	Plan         Plan          `json:"plan"`
+	Versions     []PlanVersion `json:"versions"`
+	Online       []string      `json:"online"`
+	Seq          int64         `json:"seq"`
+}
+
+// ViewFor returns what v may see of the meeting now.
+func (m *Meeting) ViewFor(v Viewer) View {
+	out := View{Header: m.Header, Seq: m.Seq, Parties: append([]Party{}, m.Parties...),
+		Participants: []Participant{}, Items: []Item{}, MyRanking: []string{}, Online: []string{},
+		Ranking: RankingResult{Weighting: m.Options.Weighting, Worries: []RankedWorry{}, Top3: []string{},
+			FamilyTop3: []string{}, ProfessionalTop3: []string{}, PartyTop3: []PartyTop3{}, RankedBy: []string{}},
+		Agreement: Agreement{WorryIDs: []string{}, Dissent: []Dissent{}, Akkoord: []Akkoord{}},
+		Plan:      Plan{Goals: []Goal{}, Actions: []Action{}}, Versions: []PlanVersion{}}
+	for _, p := range m.Participants {
+		if v.Role == RoleCoordinator || p.ID == v.ParticipantID || (v.atTable() && p.Status == StatusAdmitted) {
+			out.Participants = append(out.Participants, p)
+		}
+	}
+	if !v.atTable() {
+		return out
+	}
+	for _, it := range m.Items {
+		if v.canSeeItem(it) {
+			out.Items = append(out.Items, it)
+		}
+	}
+	if v.Role == RoleParticipant {
+		out.MyRanking = append(out.MyRanking, m.Rankings[v.ParticipantID]...)
+	}
+	if len(m.Rankings) > 0 {
+		out.Ranking = m.Ranking()
+	}
+	out.Agreement = cloneAgreement(m.Agreement)
+	out.Plan = clonePlan(m.Plan)
+	out.Versions = append(out.Versions, m.Versions...)
+	return out
+}

@@ -1,0 +1,283 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"fmt"
+	"math/big"
+	"time"
+
+	"github.com/tafel-met/tafel/server/meeting"
+	"gorm.io/gorm"
+)
+
+// Family is a family as the organisation knows it: a pseudonymous label only.
+type Family struct {
+	ID             string    `json:"id"`
+	OrganisationID string    `json:"-"`
+	Label          string    `json:"label"`
+	CreatedAt      time.Time `json:"createdAt"`
+}
+
+// MeetingInfo is a meeting as listed for coordinators.
+type MeetingInfo struct {
+	ID             string        `json:"id"`
+	OrganisationID string        `json:"-"`
+	FamilyID       string        `json:"familyId"`
+	FamilyLabel    string        `json:"familyLabel"`
+	Title          string        `json:"title"`
+	Date           string        `json:"date"`
+	Phase          meeting.Phase `json:"phase"`
+	JoinCode       string        `json:"joinCode"`
+	CreatedAt      time.Time     `json:"createdAt"`
+}
+
+type familyRow struct {
+	ID             string
+	OrganisationID string
+	Label          string
+	CreatedAt      time.Time
+}
+
+func (familyRow) TableName() string { return "families" }
+
+type meetingRow struct {
+	ID             string
+	OrganisationID string
+	FamilyID       string
+	Title          string
+	Date           string
+	Options        string
+	JoinCode       string
+	Phase          string
+	LastSeq        int64
+	CreatedAt      time.Time
+	ClosedAt       *time.Time
+}
+
+func (meetingRow) TableName() string { return "meetings" }
+
+// CreateFamily adds a family to an organisation.
+func (s *Store) CreateFamily(ctx context.Context, orgID, label string) (Family, error) {
+	r := familyRow{ID: newID(), OrganisationID: orgID, Label: label, CreatedAt: s.now()}
+	err := s.db.WithContext(ctx).Create(&r).Error
+	return Family{ID: r.ID, OrganisationID: orgID, Label: label, CreatedAt: r.CreatedAt}, translate(err)
+}
+
+// ListFamilies returns an organisation's families, newest first.
+func (s *Store) ListFamilies(ctx context.Context, orgID string) ([]Family, error) {
+	var rows []familyRow
+	if err := s.db.WithContext(ctx).Where("organisation_id = ?", orgID).Order("created_at DESC, id").Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := make([]Family, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, Family{ID: r.ID, OrganisationID: r.OrganisationID, Label: r.Label, CreatedAt: r.CreatedAt})
+	}
+	return out, nil
+}
+
+// FindFamily returns one of an organisation's families.
+func (s *Store) FindFamily(ctx context.Context, orgID, id string) (Family, error) {
+	var r familyRow
+	err := s.db.WithContext(ctx).Where("organisation_id = ? AND id = ?", orgID, id).First(&r).Error
+	return Family{ID: r.ID, OrganisationID: r.OrganisationID, Label: r.Label, CreatedAt: r.CreatedAt}, translate(err)
+}
+
+// JoinCodeAlphabet has no look-alikes (no 0/O, 1/I/L, 2/Z, 5/S, 8/B).
+const JoinCodeAlphabet = "34679ACDEFGHJKMNPQRTUVWXY"
+
+// JoinCodeLength gives 25^8, about 37 bits.
+const JoinCodeLength = 8
+
+func newJoinCode() string {
+	b := make([]byte, JoinCodeLength)
+	max := big.NewInt(int64(len(JoinCodeAlphabet)))
+	for i := range b {
+		n, err := rand.Int(rand.Reader, max)
+		if err != nil {
+			panic(err)
+		}
+		b[i] = JoinCodeAlphabet[n.Int64()]
+	}
+	return string(b)
+}
+
+// NewMeeting is what a coordinator prepares.
+type NewMeeting struct {
+	OrganisationID string
+	FamilyID       string
+	Title          string
+	Date           string
+	Options        meeting.Options
+}
+
+// CreateMeeting stores a new meeting with the events that prepare it (its parties),
+// produced by prepare from the empty state, all in one transaction.
+func (s *Store) CreateMeeting(ctx context.Context, nm NewMeeting, prepare func(*meeting.Meeting) (*meeting.Meeting, []meeting.Event, error)) (MeetingInfo, error) {
+	fam, err := s.FindFamily(ctx, nm.OrganisationID, nm.FamilyID)
+	if err != nil {
+		return MeetingInfo{}, err
+	}
+	opts, _ := json.Marshal(nm.Options)
+	r := meetingRow{ID: newID(), OrganisationID: nm.OrganisationID, FamilyID: fam.ID, Title: nm.Title, Date: nm.Date,
+		Options: string(opts), JoinCode: newJoinCode(), Phase: string(meeting.PhaseLobby), CreatedAt: s.now()}
+	m := meeting.New(headerOf(r, fam.Label))
+	next, events, err := prepare(m)
+	if err != nil {
+		return MeetingInfo{}, err
+	}
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		r.LastSeq = next.Seq
+		if err := tx.Create(&r).Error; err != nil {
+			return err
+		}
+		return s.insertEvents(tx, r.ID, events)
+	})
+	if err != nil {
+		return MeetingInfo{}, translate(err)
+	}
+	return r.info(fam.Label), nil
+}
+
+func headerOf(r meetingRow, familyLabel string) meeting.Header {
+	var opts meeting.Options
+	_ = json.Unmarshal([]byte(r.Options), &opts)
+	return meeting.Header{ID: r.ID, FamilyLabel: familyLabel, Title: r.Title, Date: r.Date, Phase: meeting.PhaseLobby, Options: opts}
+}
+
+func (r meetingRow) info(label string) MeetingInfo {
+	return MeetingInfo{ID: r.ID, OrganisationID: r.OrganisationID, FamilyID: r.FamilyID, FamilyLabel: label, Title: r.Title,
+		Date: r.Date, Phase: meeting.Phase(r.Phase), JoinCode: r.JoinCode, CreatedAt: r.CreatedAt}
+}
+
+// meetingWithLabel is a meeting row joined with its family's label.
+type meetingWithLabel struct {
+	ID             string
+	OrganisationID string
+	FamilyID       string
+	Title          string
+	Date           string
+	Options        string
+	JoinCode       string
+	Phase          string
+	LastSeq        int64
+	CreatedAt      time.Time
+	ClosedAt       *time.Time
+	FamilyLabel    string
+}
+
+func (r meetingWithLabel) row() meetingRow {
+	return meetingRow{ID: r.ID, OrganisationID: r.OrganisationID, FamilyID: r.FamilyID, Title: r.Title, Date: r.Date,
+		Options: r.Options, JoinCode: r.JoinCode, Phase: r.Phase, LastSeq: r.LastSeq, CreatedAt: r.CreatedAt, ClosedAt: r.ClosedAt}
+}
+
+func (s *Store) meetingQuery(ctx context.Context) *gorm.DB {
+	return s.db.WithContext(ctx).Table("meetings").
+		Select("meetings.*, families.label AS family_label").
+		Joins("JOIN families ON families.id = meetings.family_id")
+}
+
+// ListMeetings returns an organisation's meetings, newest first.
+func (s *Store) ListMeetings(ctx context.Context, orgID string) ([]MeetingInfo, error) {
+	var rows []meetingWithLabel
+	if err := s.meetingQuery(ctx).Where("meetings.organisation_id = ?", orgID).
+		Order("meetings.created_at DESC, meetings.id").Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := make([]MeetingInfo, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, r.row().info(r.FamilyLabel))
+	}
+	return out, nil
+}
+
+// FindMeeting returns one of an organisation's meetings.
+func (s *Store) FindMeeting(ctx context.Context, orgID, id string) (MeetingInfo, error) {
+	var r meetingWithLabel
+	err := s.meetingQuery(ctx).Where("meetings.organisation_id = ? AND meetings.id = ?", orgID, id).Take(&r).Error
+	return r.row().info(r.FamilyLabel), translate(err)
+}
+
+// FindMeetingByJoinCode returns the meeting with that code, in any organisation.
+func (s *Store) FindMeetingByJoinCode(ctx context.Context, code string) (MeetingInfo, error) {
+	var r meetingWithLabel
+	err := s.meetingQuery(ctx).Where("meetings.join_code = ?", code).Take(&r).Error
+	return r.row().info(r.FamilyLabel), translate(err)
+}
+
+// LoadMeeting rebuilds a meeting's state from its row and its whole event log.
+func (s *Store) LoadMeeting(ctx context.Context, id string) (*meeting.Meeting, MeetingInfo, error) {
+	var r meetingWithLabel
+	if err := s.meetingQuery(ctx).Where("meetings.id = ?", id).Take(&r).Error; err != nil {
+		return nil, MeetingInfo{}, translate(err)
+	}
+	m := meeting.New(headerOf(r.row(), r.FamilyLabel))
+	if err := s.catchUp(s.db.WithContext(ctx), m, r.LastSeq); err != nil {
+		return nil, MeetingInfo{}, err
+	}
+	return m, r.row().info(r.FamilyLabel), nil
+}
+
+type eventRow struct {
+	MeetingID     string
+	Seq           int64
+	Name          string
+	Scope         string
+	ParticipantID string
+	Data          string
+	CreatedAt     time.Time
+}
+
+func (eventRow) TableName() string { return "meeting_events" }
+
+func (s *Store) insertEvents(tx *gorm.DB, meetingID string, events []meeting.Event) error {
+	if len(events) == 0 {
+		return nil
+	}
+	rows := make([]eventRow, len(events))
+	now := s.now()
+	for i, ev := range events {
+		rows[i] = eventRow{MeetingID: meetingID, Seq: ev.Seq, Name: ev.Name, Scope: string(ev.Scope),
+			ParticipantID: ev.ParticipantID, Data: string(ev.Data), CreatedAt: now}
+	}
+	return tx.Create(&rows).Error
+}
+
+// EventsSince returns a meeting's events with seq in (after, upTo], in order.
+func (s *Store) EventsSince(ctx context.Context, meetingID string, after, upTo int64) ([]meeting.Event, error) {
+	return s.eventsSince(s.db.WithContext(ctx), meetingID, after, upTo)
+}
+
+func (s *Store) eventsSince(db *gorm.DB, meetingID string, after, upTo int64) ([]meeting.Event, error) {
+	var rows []eventRow
+	if err := db.Where("meeting_id = ? AND seq > ? AND seq <= ?", meetingID, after, upTo).Order("seq").Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := make([]meeting.Event, len(rows))
+	for i, r := range rows {
+		out[i] = meeting.Event{Seq: r.Seq, Name: r.Name, Scope: meeting.Scope(r.Scope), ParticipantID: r.ParticipantID, Data: json.RawMessage(r.Data)}
+	}
+	return out, nil
+}
+
+// catchUp applies to m the events it has not seen, up to seq upTo.
+func (s *Store) catchUp(db *gorm.DB, m *meeting.Meeting, upTo int64) error {
+	if m.Seq >= upTo {
+		return nil
+	}
+	evs, err := s.eventsSince(db, m.ID, m.Seq, upTo)
+	if err != nil {
+		return err
+	}
+	for _, ev := range evs {
+		if err := m.Apply(ev); err != nil {
+			return err
+		}
+	}
+	if m.Seq != upTo {
+		return fmt.Errorf("meeting %s: log ends at %d, row says %d", m.ID, m.Seq, upTo)
+	}
+	return nil
+}

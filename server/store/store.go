@@ -1,0 +1,159 @@
+// Package store keeps Tafel's data in Postgres or in an embedded SQLite file,
+// through GORM. The schema comes from the versioned SQL in schema/; rows are
+// private types, and what leaves this package is domain values.
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base32"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/glebarez/sqlite"
+	"github.com/google/uuid"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+)
+
+// Dialect names the database in use.
+type Dialect string
+
+// Supported dialects.
+const (
+	Postgres Dialect = "postgres"
+	SQLite   Dialect = "sqlite"
+)
+
+// Store is the database behind Tafel.
+type Store struct {
+	db      *gorm.DB
+	dialect Dialect
+	now     func() time.Time
+}
+
+// Open connects to databaseURL (postgres://...) or, when it is empty, to the SQLite
+// file tafel.db in dataDir, and applies the migrations that are not yet applied.
+func Open(ctx context.Context, databaseURL, dataDir string) (*Store, error) {
+	cfg := &gorm.Config{Logger: logger.Discard, SkipDefaultTransaction: true, TranslateError: true}
+	var (
+		db      *gorm.DB
+		err     error
+		dialect Dialect
+	)
+	switch {
+	case strings.HasPrefix(databaseURL, "postgres://") || strings.HasPrefix(databaseURL, "postgresql://"):
+		dialect = Postgres
+		db, err = gorm.Open(postgres.Open(databaseURL), cfg)
+	case databaseURL == "" || strings.HasPrefix(databaseURL, "sqlite:"):
+		dialect = SQLite
+		path := strings.TrimPrefix(databaseURL, "sqlite:")
+		if path == "" {
+			if err := os.MkdirAll(dataDir, 0o700); err != nil {
+				return nil, fmt.Errorf("data dir: %w", err)
+			}
+			path = filepath.Join(dataDir, "tafel.db")
+		}
+		// WAL for readers beside the writer, foreign keys on, and wait for locks.
+		dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+		db, err = gorm.Open(sqlite.Open(dsn), cfg)
+	default:
+		return nil, fmt.Errorf("DATABASE_URL must start with postgres:// (or be empty for SQLite)")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", dialect, err)
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, err
+	}
+	if dialect == SQLite {
+		// SQLite has one writer; one connection keeps writes in order without busy errors.
+		sqlDB.SetMaxOpenConns(1)
+	} else {
+		sqlDB.SetMaxOpenConns(20)
+		sqlDB.SetMaxIdleConns(10)
+		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+	}
+	if err := sqlDB.PingContext(ctx); err != nil {
+		sqlDB.Close()
+		return nil, fmt.Errorf("connect %s: %w", dialect, err)
+	}
+	s := &Store{db: db, dialect: dialect, now: func() time.Time { return time.Now().UTC() }}
+	if err := s.Migrate(ctx); err != nil {
+		sqlDB.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Dialect tells which database the store uses.
+func (s *Store) Dialect() Dialect { return s.dialect }
+
+// Close closes the database connections.
+func (s *Store) Close() error {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.Close()
+}
+
+// Ready checks that the database answers and the schema is at head.
+func (s *Store) Ready(ctx context.Context) error {
+	v, err := s.Version(ctx)
+	if err != nil {
+		return err
+	}
+	head, err := headVersion(s.dialect)
+	if err != nil {
+		return err
+	}
+	if v != head {
+		return fmt.Errorf("schema at version %d, head is %d", v, head)
+	}
+	return nil
+}
+
+func newID() string { return uuid.NewString() }
+
+// NewToken returns a random secret of 256 bits, URL-safe.
+func NewToken() string {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // crypto/rand never fails on supported platforms
+	}
+	return strings.ToLower(strings.TrimRight(base32.StdEncoding.EncodeToString(b), "="))
+}
+
+// HashToken returns the SHA-256 of a secret; only hashes are stored.
+func HashToken(token string) string {
+	h := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(h[:])
+}
+
+// ErrNotFound is returned when a row does not exist or belongs to another organisation.
+var ErrNotFound = errors.New("not found")
+
+// ErrDuplicate is returned when a unique value (an email, say) is taken.
+var ErrDuplicate = errors.New("duplicate")
+
+// translate maps GORM's translated constraint errors to the store's own.
+func translate(err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, gorm.ErrRecordNotFound):
+		return ErrNotFound
+	case errors.Is(err, gorm.ErrDuplicatedKey):
+		return fmt.Errorf("%w: %v", ErrDuplicate, err)
+	}
+	return err
+}

@@ -1,0 +1,98 @@
+// Package storetest opens real databases for tests: an SQLite file in a temporary
+// directory, and a fresh schema in the PostgreSQL named by TAFEL_TEST_DATABASE_URL
+// (default: the local test database). Under CI=true a missing Postgres fails the
+// test; elsewhere it is skipped with a message.
+package storetest
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"net/url"
+	"os"
+	"testing"
+
+	"github.com/tafel-met/tafel/server/store"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // the driver behind gorm's postgres dialect
+)
+
+// DefaultPostgresURL is the local test database that the machine and CI provide.
+const DefaultPostgresURL = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
+
+// PostgresURL returns the base URL of the test database.
+func PostgresURL() string {
+	if u := os.Getenv("TAFEL_TEST_DATABASE_URL"); u != "" {
+		return u
+	}
+	return DefaultPostgresURL
+}
+
+// Dialects are the databases every store test runs on.
+var Dialects = []store.Dialect{store.SQLite, store.Postgres}
+
+// Each runs fn once per dialect as a subtest with a fresh, migrated store.
+func Each(t *testing.T, fn func(t *testing.T, s *store.Store)) {
+	t.Helper()
+	for _, d := range Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			fn(t, Open(t, d))
+		})
+	}
+}
+
+// Open returns a fresh, migrated store of the dialect, closed when the test ends.
+func Open(tb testing.TB, d store.Dialect) *store.Store {
+	tb.Helper()
+	url := URL(tb, d)
+	s, err := store.Open(context.Background(), url, tb.TempDir())
+	if err != nil {
+		tb.Fatalf("open %s store: %v", d, err)
+	}
+	tb.Cleanup(func() { s.Close() })
+	return s
+}
+
+// URL returns a DATABASE_URL for a fresh, empty database of the dialect: "" with
+// TAFEL_DATA_DIR set to a temp dir means SQLite; for Postgres, a new schema that
+// is dropped when the test ends.
+func URL(tb testing.TB, d store.Dialect) string {
+	tb.Helper()
+	if d == store.SQLite {
+		return "sqlite:" + tb.TempDir() + "/tafel.db"
+	}
+	base := PostgresURL()
+	db, err := sql.Open("pgx", base)
+	if err == nil {
+		err = db.Ping()
+	}
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			tb.Fatalf("PostgreSQL is required in CI and is not reachable at %s: %v", base, err)
+		}
+		tb.Skipf("PostgreSQL not reachable at %s (start it, or set TAFEL_TEST_DATABASE_URL): %v", base, err)
+	}
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	schema := "t_" + hex.EncodeToString(b)
+	if _, err := db.Exec("CREATE SCHEMA " + schema); err != nil {
+		tb.Fatalf("create schema: %v", err)
+	}
+	tb.Cleanup(func() {
+		_, _ = db.Exec("DROP SCHEMA " + schema + " CASCADE")
+		db.Close()
+	})
+	return withSearchPath(tb, base, schema)
+}
+
+func withSearchPath(tb testing.TB, base, schema string) string {
+	u, err := url.Parse(base)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
