@@ -58,7 +58,7 @@ type planVersionRow struct {
 func (planVersionRow) TableName() string { return "plan_versions" }
 
 // Execute carries out one command in ONE transaction that holds the meeting's write
-// lock: it brings cached (which it does not change) up to the stored seq, asks decide,
+// lock: it brings cached (which it may change: pass a copy) up to the stored seq, asks decide,
 // stores the events with their seq numbers, remembers the command id, and updates
 // the projections (participants, closed plans). Only after it returns may the events
 // be published. joinTokenHash is stored with a participant that joins.
@@ -87,7 +87,7 @@ func (s *Store) Execute(ctx context.Context, meetingID string, cached *meeting.M
 		}
 		var m *meeting.Meeting
 		if cached != nil && cached.Seq <= row.LastSeq {
-			m = cached.Clone()
+			m = cached
 		} else {
 			m = meeting.New(headerOf(row.row(), row.FamilyLabel))
 		}

@@ -1,0 +1,82 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+)
+
+// Config is everything Tafel reads from its environment.
+type Config struct {
+	Addr        string
+	DataDir     string
+	DatabaseURL string
+	RedisURL    string
+	BaseURL     string
+	LogLevel    string
+	IdleTimeout time.Duration
+	MaxSession  time.Duration
+}
+
+// setting documents one environment variable for --help.
+type setting struct {
+	env, def, help string
+	set            func(*Config, string) error
+}
+
+var settings = []setting{
+	{"TAFEL_ADDR", ":8080", "address to listen on", func(c *Config, v string) error { c.Addr = v; return nil }},
+	{"TAFEL_DATA_DIR", "./data", "directory for the embedded SQLite database", func(c *Config, v string) error { c.DataDir = v; return nil }},
+	{"DATABASE_URL", "", "postgres://... selects PostgreSQL; empty selects SQLite in the data dir", func(c *Config, v string) error { c.DatabaseURL = v; return nil }},
+	{"REDIS_URL", "", "redis://... to share live meetings between instances; empty: one instance", func(c *Config, v string) error { c.RedisURL = v; return nil }},
+	{"TAFEL_BASE_URL", "http://localhost:8080", "public address, used in join links and QR codes", func(c *Config, v string) error { c.BaseURL = strings.TrimRight(v, "/"); return nil }},
+	{"TAFEL_LOG_LEVEL", "info", "debug, info, warn or error", func(c *Config, v string) error { c.LogLevel = v; return nil }},
+	{"TAFEL_SESSION_IDLE", "30m", "a coordinator's session ends after this long unused", func(c *Config, v string) (err error) { c.IdleTimeout, err = time.ParseDuration(v); return }},
+	{"TAFEL_SESSION_MAX", "12h", "and after this long in any case", func(c *Config, v string) (err error) { c.MaxSession, err = time.ParseDuration(v); return }},
+}
+
+// LoadConfig reads the defaults, then the environment; NAME_FILE reads a secret from a file.
+func LoadConfig(getenv func(string) string) (Config, error) {
+	var c Config
+	for _, s := range settings {
+		v := getenv(s.env)
+		if f := getenv(s.env + "_FILE"); f != "" {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				return c, fmt.Errorf("%s_FILE: %w", s.env, err)
+			}
+			v = strings.TrimSpace(string(b))
+		}
+		if v == "" {
+			v = s.def
+		}
+		if err := s.set(&c, v); err != nil {
+			return c, fmt.Errorf("%s: %w", s.env, err)
+		}
+	}
+	return c, nil
+}
+
+func printHelp(w io.Writer) {
+	fmt.Fprint(w, `tafel: a realtime facilitator for MET top-3-gesprekken.
+
+Usage:
+  tafel [serve]                start the server (the default)
+  tafel migrate [up|down|version]
+                               apply, revert one, or show database migrations
+  tafel user create --organisation NAME --email EMAIL --name NAME [--role admin|coordinator] [--password-stdin]
+                               add a coordinator account and print a one-time link to set the password
+  tafel --help                 this text
+
+Environment (NAME_FILE reads the value from a file, for secrets):
+`)
+	for _, s := range settings {
+		def := s.def
+		if def == "" {
+			def = `""`
+		}
+		fmt.Fprintf(w, "  %-20s %s (default %s)\n", s.env, s.help, def)
+	}
+}

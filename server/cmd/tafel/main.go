@@ -1,0 +1,246 @@
+// Command tafel serves Tafel: the API, the live meetings and the embedded app.
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/tafel-met/tafel/frontend"
+	"github.com/tafel-met/tafel/server/httpapi"
+	"github.com/tafel-met/tafel/server/realtime"
+	"github.com/tafel-met/tafel/server/store"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "tafel:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 {
+		cmd, args = args[0], args[1:]
+	}
+	if cmd == "--help" || cmd == "-h" || cmd == "help" {
+		printHelp(stdout)
+		return nil
+	}
+	cfg, err := LoadConfig(getenv)
+	if err != nil {
+		return err
+	}
+	switch cmd {
+	case "serve":
+		m := NewMain(cfg, stdout)
+		if err := m.Run(ctx); err != nil {
+			return err
+		}
+		<-ctx.Done()
+		return m.Close()
+	case "migrate":
+		return migrate(ctx, cfg, args, stdout)
+	case "user":
+		return userCommand(ctx, cfg, args, stdin, stdout)
+	}
+	printHelp(stdout)
+	return fmt.Errorf("unknown command %q", cmd)
+}
+
+// Main owns the parts of a running server and their lifetimes.
+type Main struct {
+	Config Config
+	Out    io.Writer
+	Log    *slog.Logger
+
+	Store  *store.Store
+	Hub    *realtime.Hub
+	HTTP   *httpapi.Server
+	Broker realtime.Broker
+	ln     net.Listener
+	served chan error
+}
+
+// NewMain returns an unstarted server.
+func NewMain(cfg Config, out io.Writer) *Main {
+	level := slog.LevelInfo
+	_ = level.UnmarshalText([]byte(cfg.LogLevel))
+	return &Main{Config: cfg, Out: out, Log: slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: level}))}
+}
+
+// Addr is the address the server listens on, once Run returned.
+func (m *Main) Addr() string { return m.ln.Addr().String() }
+
+// Run opens the database (migrating it), starts the hub and begins serving.
+func (m *Main) Run(ctx context.Context) error {
+	st, err := store.Open(ctx, m.Config.DatabaseURL, m.Config.DataDir)
+	if err != nil {
+		return err
+	}
+	m.Store = st
+	if m.Config.RedisURL != "" {
+		m.Log.Warn("REDIS_URL is set but this version serves one instance with its in-process hub")
+	}
+	m.Broker = realtime.NewMemoryBroker()
+	m.Hub = realtime.NewHub(st, m.Broker, m.Log)
+	dist, _ := frontend.Dist()
+	m.HTTP = httpapi.New(httpapi.Config{BaseURL: m.Config.BaseURL, IdleTimeout: m.Config.IdleTimeout, MaxSession: m.Config.MaxSession},
+		st, m.Hub, dist, m.Log)
+	if err := m.printSetupLink(ctx); err != nil {
+		return err
+	}
+	m.ln, err = net.Listen("tcp", m.Config.Addr)
+	if err != nil {
+		return err
+	}
+	m.served = make(chan error, 1)
+	go func() { m.served <- m.HTTP.Listener(m.ln) }()
+	m.Log.Info("tafel is serving", "addr", m.ln.Addr().String(), "database", st.Dialect(), "url", m.Config.BaseURL)
+	return nil
+}
+
+// printSetupLink prints a one-time link for the first coordinator when there is no account.
+func (m *Main) printSetupLink(ctx context.Context) error {
+	n, err := m.Store.CountUsers(ctx)
+	if err != nil || n > 0 {
+		return err
+	}
+	token := store.NewToken()
+	if err := m.Store.CreateSetupToken(ctx, store.HashToken(token), "", time.Now().Add(time.Hour)); err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Out, "\nNo account yet. Open this link within one hour to create the first coordinator:\n\n  %s/setup?token=%s\n\n", m.Config.BaseURL, token)
+	return nil
+}
+
+// Close stops serving, disconnects clients and closes the database.
+func (m *Main) Close() error {
+	var errs []error
+	if m.Hub != nil {
+		m.Hub.Close()
+	}
+	if m.HTTP != nil && m.ln != nil {
+		errs = append(errs, m.HTTP.Shutdown())
+	}
+	if m.Broker != nil {
+		errs = append(errs, m.Broker.Close())
+	}
+	if m.Store != nil {
+		errs = append(errs, m.Store.Close())
+	}
+	return errors.Join(errs...)
+}
+
+func migrate(ctx context.Context, cfg Config, args []string, out io.Writer) error {
+	// Open applies every migration, so "up" is opening.
+	st, err := store.Open(ctx, cfg.DatabaseURL, cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	sub := "up"
+	if len(args) > 0 {
+		sub = args[0]
+	}
+	switch sub {
+	case "up":
+	case "down":
+		if err := st.MigrateDown(ctx); err != nil {
+			return err
+		}
+	case "version":
+	default:
+		return fmt.Errorf("migrate: unknown %q (up, down or version)", sub)
+	}
+	v, err := st.Version(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "%s schema at version %d\n", st.Dialect(), v)
+	return nil
+}
+
+func userCommand(ctx context.Context, cfg Config, args []string, stdin io.Reader, out io.Writer) error {
+	if len(args) == 0 || args[0] != "create" {
+		return fmt.Errorf("user: use 'tafel user create --help'")
+	}
+	fs := flag.NewFlagSet("user create", flag.ContinueOnError)
+	fs.SetOutput(out)
+	org := fs.String("organisation", "", "organisation name (created if new, with this account as its admin)")
+	email := fs.String("email", "", "email address to sign in with")
+	name := fs.String("name", "", "the person's name")
+	role := fs.String("role", "coordinator", "admin or coordinator")
+	pwStdin := fs.Bool("password-stdin", false, "read the password from standard input instead of printing a setup link")
+	password := fs.String("password", "", "the password (visible to other users of this machine: prefer --password-stdin)")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	acc, err := httpapi.CheckAccount(*org, *name, *email)
+	if err != nil {
+		return err
+	}
+	if *role != "admin" && *role != "coordinator" {
+		return fmt.Errorf("--role must be admin or coordinator")
+	}
+	pw := *password
+	if *pwStdin {
+		line, err := bufio.NewReader(stdin).ReadString('\n')
+		if err != nil && !errors.Is(err, io.EOF) {
+			return err
+		}
+		pw = strings.TrimRight(line, "\r\n")
+	}
+	hash := ""
+	if pw != "" {
+		if err := httpapi.CheckPasswordRules(pw); err != nil {
+			return err
+		}
+		if hash, err = httpapi.HashPassword(pw); err != nil {
+			return err
+		}
+	}
+	st, err := store.Open(ctx, cfg.DatabaseURL, cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	u := store.User{Email: acc.Email, Name: acc.Name, Role: *role, PasswordHash: hash}
+	o, err := st.FindOrganisationByName(ctx, acc.Organisation)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		u.Role = "admin"
+		_, u, err = st.CreateOrganisationWithAdmin(ctx, acc.Organisation, u)
+	case err == nil:
+		u.OrganisationID = o.ID
+		u, err = st.CreateUser(ctx, u)
+	}
+	if errors.Is(err, store.ErrDuplicate) {
+		return fmt.Errorf("an account with email %s exists already", acc.Email)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "Created %s %s <%s> in %q.\n", u.Role, u.Name, u.Email, acc.Organisation)
+	if hash == "" {
+		token := store.NewToken()
+		if err := st.CreateSetupToken(ctx, store.HashToken(token), u.ID, time.Now().Add(time.Hour)); err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "Open this link within one hour to choose a password:\n\n  %s/setup?token=%s\n", cfg.BaseURL, token)
+	}
+	return nil
+}

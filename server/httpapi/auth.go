@@ -1,0 +1,215 @@
+package httpapi
+
+import (
+	"context"
+	"errors"
+	"net/mail"
+	"strings"
+	"time"
+
+	"github.com/alexedwards/argon2id"
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/tafel-met/tafel/server/meeting"
+	"github.com/tafel-met/tafel/server/store"
+)
+
+const sessionCookie = "tafel_session"
+
+// HashPassword hashes a password with argon2id.
+func HashPassword(password string) (string, error) {
+	return argon2id.CreateHash(password, argon2id.DefaultParams)
+}
+
+// CheckPasswordRules refuses passwords that are too short or too long.
+func CheckPasswordRules(password string) error {
+	n := utf8Len(password)
+	if n < 12 || n > 200 {
+		return meeting.Errorf(meeting.ECodeInvalidInput, "Een wachtwoord heeft 12 tot 200 tekens (password 12-200 characters)")
+	}
+	return nil
+}
+
+func utf8Len(s string) int { return len([]rune(s)) }
+
+// user is the signed-in coordinator of a request.
+type user struct {
+	store.User
+	Organisation string
+}
+
+func currentUser(c *fiber.Ctx) *user {
+	u, _ := c.Locals("user").(*user)
+	return u
+}
+
+// authenticate returns the signed-in coordinator of a request, or nil.
+func (s *Server) authenticate(c *fiber.Ctx) *user {
+	sid := c.Cookies(sessionCookie)
+	if sid == "" {
+		return nil
+	}
+	ctx := c.UserContext()
+	sess, err := s.store.TouchSession(ctx, store.HashToken(sid), time.Now().Add(-s.cfg.IdleTimeout))
+	if err != nil {
+		return nil
+	}
+	u, err := s.store.FindUserByID(ctx, sess.UserID)
+	if err != nil {
+		return nil
+	}
+	org, err := s.store.FindOrganisationByID(ctx, u.OrganisationID)
+	if err != nil {
+		return nil
+	}
+	return &user{User: u, Organisation: org.Name}
+}
+
+// requireUser lets only signed-in coordinators through.
+func (s *Server) requireUser(c *fiber.Ctx) error {
+	u := s.authenticate(c)
+	if u == nil {
+		return errUnauthorized
+	}
+	c.Locals("user", u)
+	return c.Next()
+}
+
+func (s *Server) startSession(c *fiber.Ctx, u store.User) error {
+	sid := store.NewToken()
+	err := s.store.CreateSession(c.UserContext(), store.HashToken(sid), store.Session{UserID: u.ID, OrganisationID: u.OrganisationID,
+		ExpiresAt: time.Now().Add(s.cfg.MaxSession)})
+	if err != nil {
+		return err
+	}
+	c.Cookie(&fiber.Cookie{Name: sessionCookie, Value: sid, Path: "/", HTTPOnly: true, SameSite: "Lax",
+		Secure: s.secureCookies(), Expires: time.Now().Add(s.cfg.MaxSession)})
+	return nil
+}
+
+func (s *Server) login(c *fiber.Ctx) error {
+	var in struct {
+		Email    string `json:"email"`
+		Password string `json:"password"`
+	}
+	if err := decodeBody(c, &in); err != nil {
+		return err
+	}
+	u, err := s.store.FindUserByEmail(c.UserContext(), strings.ToLower(strings.TrimSpace(in.Email)))
+	ok := false
+	if err == nil && u.PasswordHash != "" {
+		ok, _ = argon2id.ComparePasswordAndHash(in.Password, u.PasswordHash)
+	} else {
+		// Spend the same time on an unknown email, so timing tells nothing.
+		_, _ = argon2id.ComparePasswordAndHash(in.Password, dummyHash)
+	}
+	if !ok {
+		return meeting.Errorf(meeting.ECodeUnauthorized, "E-mail of wachtwoord klopt niet (wrong email or password)")
+	}
+	if err := s.startSession(c, u); err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"id": u.ID, "name": u.Name, "email": u.Email, "role": u.Role})
+}
+
+// dummyHash is an argon2id hash of a random string, compared against for unknown emails.
+const dummyHash = "$argon2id$v=19$m=65536,t=1,p=2$c29tZXNhbHRzb21lc2FsdA$3nK9e8bXo5m4a7lqfJq2aH0V0cP3v6p3Qy2kq8rQm7E"
+
+func (s *Server) logout(c *fiber.Ctx) error {
+	if err := s.store.DeleteSession(c.UserContext(), store.HashToken(c.Cookies(sessionCookie))); err != nil {
+		return err
+	}
+	c.ClearCookie(sessionCookie)
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+func (s *Server) me(c *fiber.Ctx) error {
+	u := currentUser(c)
+	return c.JSON(fiber.Map{"id": u.ID, "name": u.Name, "email": u.Email, "role": u.Role, "organisation": u.Organisation})
+}
+
+func (s *Server) setupNeeded(c *fiber.Ctx) error {
+	n, err := s.store.CountUsers(c.UserContext())
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"needed": n == 0})
+}
+
+// setup uses a one-time link: the first organisation and its admin, or a new
+// account's password.
+func (s *Server) setup(c *fiber.Ctx) error {
+	var in struct {
+		Token        string `json:"token"`
+		Organisation string `json:"organisation"`
+		Name         string `json:"name"`
+		Email        string `json:"email"`
+		Password     string `json:"password"`
+	}
+	if err := decodeBody(c, &in); err != nil {
+		return err
+	}
+	if err := CheckPasswordRules(in.Password); err != nil {
+		return err
+	}
+	hash, err := HashPassword(in.Password)
+	if err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	userID, err := s.store.UseSetupToken(ctx, store.HashToken(in.Token))
+	if errors.Is(err, store.ErrTokenUsed) {
+		return meeting.Errorf(meeting.ECodeForbidden, "Deze link is verlopen of al gebruikt (setup link expired or used)")
+	}
+	if err != nil {
+		return err
+	}
+	var u store.User
+	if userID == "" {
+		u, err = s.firstAccount(ctx, in.Organisation, in.Name, in.Email, hash)
+	} else {
+		err = s.store.SetPassword(ctx, userID, hash)
+		if err == nil {
+			u, err = s.store.FindUserByID(ctx, userID)
+		}
+	}
+	if err != nil {
+		return err
+	}
+	if err := s.startSession(c, u); err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"id": u.ID, "name": u.Name, "email": u.Email, "role": u.Role})
+}
+
+func (s *Server) firstAccount(ctx context.Context, orgName, name, email, hash string) (store.User, error) {
+	acc, err := CheckAccount(orgName, name, email)
+	if err != nil {
+		return store.User{}, err
+	}
+	_, u, err := s.store.CreateOrganisationWithAdmin(ctx, acc.Organisation, store.User{Email: acc.Email, Name: acc.Name, Role: "admin", PasswordHash: hash})
+	if errors.Is(err, store.ErrDuplicate) {
+		return store.User{}, meeting.Errorf(meeting.ECodeConflict, "Dit e-mailadres heeft al een account (email taken)")
+	}
+	return u, err
+}
+
+// Account is a checked organisation name, person's name and email.
+type Account struct{ Organisation, Name, Email string }
+
+// CheckAccount cleans and checks what a new account is made of.
+func CheckAccount(orgName, name, email string) (Account, error) {
+	org, err := meeting.CleanText("organisation", orgName, meeting.MaxNameLen, false, false)
+	if err != nil {
+		return Account{}, err
+	}
+	n, err := meeting.CleanText("name", name, meeting.MaxNameLen, false, false)
+	if err != nil {
+		return Account{}, err
+	}
+	e := strings.ToLower(strings.TrimSpace(email))
+	if a, err := mail.ParseAddress(e); err != nil || a.Address != e || len(e) > 254 {
+		return Account{}, meeting.Errorf(meeting.ECodeInvalidInput, "Geen geldig e-mailadres (invalid email)")
+	}
+	return Account{Organisation: org, Name: n, Email: e}, nil
+}

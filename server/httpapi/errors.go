@@ -1,0 +1,63 @@
+package httpapi
+
+import (
+	"errors"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/tafel-met/tafel/server/meeting"
+	"github.com/tafel-met/tafel/server/store"
+)
+
+var (
+	errNotFound     = meeting.Errorf(meeting.ECodeNotFound, "Niet gevonden (not found)")
+	errUnauthorized = meeting.Errorf(meeting.ECodeUnauthorized, "Log eerst in (sign in first)")
+)
+
+// status maps an error code to its HTTP status: the one place that does.
+func status(code string) int {
+	switch code {
+	case meeting.ECodeInvalidJSON, meeting.ECodeInvalidInput, meeting.ECodeInvalidUTF8, meeting.ECodeUnknownCommand:
+		return fiber.StatusBadRequest
+	case meeting.ECodeUnauthorized:
+		return fiber.StatusUnauthorized
+	case meeting.ECodeForbidden:
+		return fiber.StatusForbidden
+	case meeting.ECodeNotFound:
+		return fiber.StatusNotFound
+	case meeting.ECodeConflict, meeting.ECodeWrongPhase, meeting.ECodeLocked:
+		return fiber.StatusConflict
+	case meeting.ECodeTooLarge:
+		return fiber.StatusRequestEntityTooLarge
+	case meeting.ECodeRateLimited:
+		return fiber.StatusTooManyRequests
+	}
+	return fiber.StatusInternalServerError
+}
+
+// handleError writes every error as {"code","message"}; internal errors are logged
+// and never shown.
+func (s *Server) handleError(c *fiber.Ctx, err error) error {
+	var fe *fiber.Error
+	if errors.As(err, &fe) {
+		code := meeting.ECodeInvalidInput
+		switch fe.Code {
+		case fiber.StatusNotFound, fiber.StatusMethodNotAllowed:
+			code = meeting.ECodeNotFound
+		case fiber.StatusRequestEntityTooLarge:
+			code = meeting.ECodeTooLarge
+		case fiber.StatusUpgradeRequired:
+			code = meeting.ECodeInvalidInput
+		}
+		return c.Status(status(code)).JSON(fiber.Map{"code": code, "message": fe.Message})
+	}
+	if errors.Is(err, store.ErrNotFound) {
+		err = errNotFound
+	}
+	code := meeting.ErrorCode(err)
+	if code == meeting.ECodeInternal {
+		s.log.Error("request failed", "method", c.Method(), "path", c.Route().Path, "err", err)
+	}
+	c.Set("Cache-Control", "no-store")
+	return c.Status(status(code)).JSON(fiber.Map{"code": code, "message": meeting.ErrorMessage(err)})
+}

@@ -1,0 +1,63 @@
+package httpapi
+
+import (
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/tafel-met/tafel/server/meeting"
+	"github.com/tafel-met/tafel/server/store"
+)
+
+// normaliseCode accepts a code typed with spaces, dashes or in lower case.
+func normaliseCode(code string) string {
+	code = strings.ToUpper(code)
+	return strings.NewReplacer(" ", "", "-", "").Replace(code)
+}
+
+func (s *Server) findByCode(c *fiber.Ctx) (store.MeetingInfo, error) {
+	code := normaliseCode(c.Params("code"))
+	if len(code) != store.JoinCodeLength {
+		return store.MeetingInfo{}, meeting.Errorf(meeting.ECodeNotFound, "Deze code kennen we niet (unknown code)")
+	}
+	info, err := s.store.FindMeetingByJoinCode(c.UserContext(), code)
+	if err != nil {
+		return store.MeetingInfo{}, meeting.Errorf(meeting.ECodeNotFound, "Deze code kennen we niet (unknown code)")
+	}
+	if info.Phase == meeting.PhaseClosed {
+		return store.MeetingInfo{}, meeting.Errorf(meeting.ECodeConflict, "Dit gesprek is al afgelopen (meeting closed)")
+	}
+	return info, nil
+}
+
+func (s *Server) joinInfo(c *fiber.Ctx) error {
+	info, err := s.findByCode(c)
+	if err != nil {
+		return err
+	}
+	view, err := s.hub.Snapshot(c.UserContext(), info.ID, meeting.Viewer{Role: meeting.RoleJoiner})
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"meetingId": info.ID, "familyLabel": info.FamilyLabel, "title": info.Title,
+		"parties": view.Parties, "locked": view.Locked, "closed": false})
+}
+
+func (s *Server) join(c *fiber.Ctx) error {
+	info, err := s.findByCode(c)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Name    string `json:"name"`
+		PartyID string `json:"partyId"`
+	}
+	if err := decodeBody(c, &in); err != nil {
+		return err
+	}
+	pid, token, err := s.hub.Join(c.UserContext(), info.ID, in.Name, in.PartyID)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"meetingId": info.ID, "participantId": pid, "token": token})
+}

@@ -1,0 +1,166 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/tafel-met/tafel/server/meeting"
+	"github.com/tafel-met/tafel/server/store"
+)
+
+func (s *Server) listFamilies(c *fiber.Ctx) error {
+	fams, err := s.store.ListFamilies(c.UserContext(), currentUser(c).OrganisationID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fams)
+}
+
+func (s *Server) createFamily(c *fiber.Ctx) error {
+	var in struct {
+		Label string `json:"label"`
+	}
+	if err := decodeBody(c, &in); err != nil {
+		return err
+	}
+	label, err := meeting.CleanText("label", in.Label, meeting.MaxNameLen, false, false)
+	if err != nil {
+		return err
+	}
+	f, err := s.store.CreateFamily(c.UserContext(), currentUser(c).OrganisationID, label)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(f)
+}
+
+func (s *Server) listMeetings(c *fiber.Ctx) error {
+	ms, err := s.store.ListMeetings(c.UserContext(), currentUser(c).OrganisationID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(ms)
+}
+
+type partyInput struct {
+	Name string            `json:"name"`
+	Kind meeting.PartyKind `json:"kind"`
+}
+
+func (s *Server) createMeeting(c *fiber.Ctx) error {
+	var in struct {
+		FamilyID       string            `json:"familyId"`
+		Title          string            `json:"title"`
+		Date           string            `json:"date"`
+		StrengthsRound bool              `json:"strengthsRound"`
+		Weighting      meeting.Weighting `json:"weighting"`
+		Parties        []partyInput      `json:"parties"`
+	}
+	if err := decodeBody(c, &in); err != nil {
+		return err
+	}
+	title, err := meeting.CleanText("title", in.Title, meeting.MaxNameLen, false, true)
+	if err != nil {
+		return err
+	}
+	if title == "" {
+		title = "Top-3-gesprek"
+	}
+	if in.Date == "" {
+		in.Date = time.Now().Format("2006-01-02")
+	}
+	if _, err := time.Parse("2006-01-02", in.Date); err != nil {
+		return meeting.Errorf(meeting.ECodeInvalidInput, "Gebruik een datum als 2026-12-31 (date YYYY-MM-DD)")
+	}
+	if in.Weighting == "" {
+		in.Weighting = meeting.WeightParty
+	}
+	if in.Weighting != meeting.WeightParty && in.Weighting != meeting.WeightPerson {
+		return meeting.Errorf(meeting.ECodeInvalidInput, "Weging is party of person (weighting party or person)")
+	}
+	if len(in.Parties) > 40 {
+		return meeting.Errorf(meeting.ECodeInvalidInput, "Hoogstens 40 partijen (at most 40 parties)")
+	}
+	u := currentUser(c)
+	info, err := s.store.CreateMeeting(c.UserContext(), store.NewMeeting{OrganisationID: u.OrganisationID, FamilyID: in.FamilyID,
+		Title: title, Date: in.Date, Options: meeting.Options{StrengthsRound: in.StrengthsRound, Weighting: in.Weighting}},
+		func(m *meeting.Meeting) (*meeting.Meeting, []meeting.Event, error) {
+			var all []meeting.Event
+			for _, p := range in.Parties {
+				data, _ := json.Marshal(p)
+				next, evs, err := m.Decide(meeting.Command{Name: "party.add", Data: data, Actor: meeting.Actor{Role: meeting.RoleCoordinator}})
+				if err != nil {
+					return nil, nil, err
+				}
+				m, all = next, append(all, evs...)
+			}
+			return m, all, nil
+		})
+	if errors.Is(err, store.ErrNotFound) {
+		return meeting.Errorf(meeting.ECodeNotFound, "Dit gezin bestaat niet (unknown family)")
+	}
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"id": info.ID, "joinCode": info.JoinCode})
+}
+
+// ownMeeting returns the meeting in the path if it belongs to the coordinator's organisation.
+func (s *Server) ownMeeting(c *fiber.Ctx) (store.MeetingInfo, error) {
+	return s.store.FindMeeting(c.UserContext(), currentUser(c).OrganisationID, c.Params("id"))
+}
+
+func (s *Server) addParty(c *fiber.Ctx) error {
+	info, err := s.ownMeeting(c)
+	if err != nil {
+		return err
+	}
+	var in partyInput
+	if err := decodeBody(c, &in); err != nil {
+		return err
+	}
+	data, _ := json.Marshal(in)
+	res, err := s.hub.Execute(c.UserContext(), info.ID, store.CommandKey{}, meeting.Command{Name: "party.add", Data: data,
+		Actor: meeting.Actor{Role: meeting.RoleCoordinator}}, "")
+	if err != nil {
+		return err
+	}
+	last := res.Meeting.Parties[len(res.Meeting.Parties)-1]
+	return c.Status(fiber.StatusCreated).JSON(last)
+}
+
+// snapshot answers a coordinator of the meeting's organisation, or a participant
+// with their token as a bearer token.
+func (s *Server) snapshot(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	id := c.Params("id")
+	if tok, ok := strings.CutPrefix(c.Get(fiber.HeaderAuthorization), "Bearer "); ok {
+		pt, err := s.store.FindParticipantByToken(ctx, store.HashToken(tok))
+		if err != nil || pt.MeetingID != id || pt.Status == meeting.StatusRemoved {
+			return errNotFound
+		}
+		view, err := s.hub.Snapshot(ctx, id, meeting.Viewer{Role: meeting.RoleParticipant, ParticipantID: pt.ParticipantID})
+		if err != nil {
+			return err
+		}
+		return c.JSON(view)
+	}
+	u := s.authenticate(c)
+	if u == nil {
+		return errUnauthorized
+	}
+	c.Locals("user", u)
+	info, err := s.ownMeeting(c)
+	if err != nil {
+		return err
+	}
+	view, err := s.hub.Snapshot(ctx, info.ID, meeting.Viewer{Role: meeting.RoleCoordinator})
+	if err != nil {
+		return err
+	}
+	return c.JSON(view)
+}

@@ -1,0 +1,118 @@
+// Package httpapi serves Tafel over HTTP with Fiber: the REST API, the websocket
+// upgrade, health checks and the embedded frontend. It maps domain errors to HTTP
+// in one place and knows nothing of SQL.
+package httpapi
+
+import (
+	"io/fs"
+	"log/slog"
+	"net"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/tafel-met/tafel/server/realtime"
+	"github.com/tafel-met/tafel/server/store"
+)
+
+// Config is what the HTTP layer needs to know.
+type Config struct {
+	BaseURL     string        // public address, for join links; https means secure cookies
+	IdleTimeout time.Duration // a session ends after this long unused
+	MaxSession  time.Duration // and after this long in any case
+}
+
+// Server is Tafel's HTTP server.
+type Server struct {
+	app   *fiber.App
+	store *store.Store
+	hub   *realtime.Hub
+	cfg   Config
+	log   *slog.Logger
+}
+
+// New builds the routes. dist is the built frontend, or nil when none is embedded.
+func New(cfg Config, st *store.Store, hub *realtime.Hub, dist fs.FS, log *slog.Logger) *Server {
+	if cfg.IdleTimeout == 0 {
+		cfg.IdleTimeout = 30 * time.Minute
+	}
+	if cfg.MaxSession == 0 {
+		cfg.MaxSession = 12 * time.Hour
+	}
+	s := &Server{store: st, hub: hub, cfg: cfg, log: log}
+	s.app = fiber.New(fiber.Config{
+		AppName:               "tafel",
+		BodyLimit:             64 << 10,
+		ReadTimeout:           30 * time.Second,
+		WriteTimeout:          30 * time.Second,
+		IdleTimeout:           120 * time.Second,
+		DisableStartupMessage: true,
+		ErrorHandler:          s.handleError,
+	})
+	s.routes(dist)
+	return s
+}
+
+func (s *Server) routes(dist fs.FS) {
+	app := s.app
+	app.Use(securityHeaders)
+	app.Get("/healthz", func(c *fiber.Ctx) error { return c.JSON(fiber.Map{"status": "ok"}) })
+	app.Get("/readyz", s.ready)
+
+	api := app.Group("/api", noStore)
+	api.Get("/setup", s.setupNeeded)
+	api.Post("/setup", s.setup)
+	api.Post("/auth/login", s.login)
+	api.Post("/auth/logout", s.requireUser, s.logout)
+	api.Get("/auth/me", s.requireUser, s.me)
+
+	api.Get("/families", s.requireUser, s.listFamilies)
+	api.Post("/families", s.requireUser, s.createFamily)
+	api.Get("/meetings", s.requireUser, s.listMeetings)
+	api.Post("/meetings", s.requireUser, s.createMeeting)
+	api.Post("/meetings/:id/parties", s.requireUser, s.addParty)
+	api.Get("/meetings/:id/snapshot", s.snapshot)
+	api.Get("/meetings/:id/qr.svg", s.requireUser, s.qrCode)
+	api.Get("/meetings/:id/ws", s.websocket())
+
+	api.Get("/join/:code", s.joinInfo)
+	api.Post("/join/:code", s.join)
+	api.All("/*", func(c *fiber.Ctx) error { return errNotFound })
+
+	s.frontend(dist)
+}
+
+// Listener serves on ln until Shutdown.
+func (s *Server) Listener(ln net.Listener) error { return s.app.Listener(ln) }
+
+// Shutdown stops accepting requests and waits for those in flight.
+func (s *Server) Shutdown() error { return s.app.ShutdownWithTimeout(10 * time.Second) }
+
+// Test sends a request through the app without a network, for handler tests.
+func (s *Server) App() *fiber.App { return s.app }
+
+func (s *Server) ready(c *fiber.Ctx) error {
+	if err := s.store.Ready(c.UserContext()); err != nil {
+		s.log.Warn("not ready", "err", err)
+		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "unavailable"})
+	}
+	return c.JSON(fiber.Map{"status": "ready"})
+}
+
+// securityHeaders are sent on every response; issue #5 tightens the rest.
+func securityHeaders(c *fiber.Ctx) error {
+	c.Set("X-Content-Type-Options", "nosniff")
+	c.Set("Referrer-Policy", "no-referrer")
+	c.Set("X-Frame-Options", "DENY")
+	c.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
+	return c.Next()
+}
+
+// noStore keeps responses with personal data out of caches.
+func noStore(c *fiber.Ctx) error {
+	c.Set("Cache-Control", "no-store")
+	return c.Next()
+}
+
+func (s *Server) secureCookies() bool { return strings.HasPrefix(s.cfg.BaseURL, "https://") }

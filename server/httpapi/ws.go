@@ -1,0 +1,26 @@
+package httpapi
+
+import (
+	"github.com/gofiber/contrib/websocket"
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/tafel-met/tafel/server/realtime"
+)
+
+// websocket upgrades /api/meetings/:id/ws. A signed-in coordinator is recognised
+// by the session cookie here; participants identify with their token in hello.
+func (s *Server) websocket() fiber.Handler {
+	upgrade := websocket.New(func(conn *websocket.Conn) {
+		ident, _ := conn.Locals("identity").(realtime.Identity)
+		s.hub.Serve(conn.Conn, conn.Params("id"), ident)
+	}, websocket.Config{ReadBufferSize: 4096, WriteBufferSize: 4096})
+	return func(c *fiber.Ctx) error {
+		if !websocket.IsWebSocketUpgrade(c) {
+			return fiber.ErrUpgradeRequired
+		}
+		if u := s.authenticate(c); u != nil {
+			c.Locals("identity", realtime.Identity{UserID: u.ID, OrganisationID: u.OrganisationID})
+		}
+		return upgrade(c)
+	}
+}

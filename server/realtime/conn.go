@@ -1,0 +1,321 @@
+package realtime
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"regexp"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/fasthttp/websocket"
+	"golang.org/x/time/rate"
+
+	"github.com/tafel-met/tafel/server/meeting"
+	"github.com/tafel-met/tafel/server/store"
+)
+
+// Limits and timings of a connection.
+const (
+	MaxMessageBytes = 16 << 10  // larger frames get too_large and change nothing
+	hardReadLimit   = 256 << 10 // larger frames close the connection
+	sendQueue       = 512       // frames waiting for a slow client before it is dropped
+	helloTimeout    = 10 * time.Second
+	pongWait        = 60 * time.Second
+	pingEvery       = 25 * time.Second
+	writeWait       = 10 * time.Second
+	commandsPerSec  = 20
+	commandBurst    = 40
+)
+
+// Close codes the server sends.
+const (
+	CloseRemoved   = 4003 // the participant was removed from the meeting
+	CloseSlow      = 4008 // the client could not keep up; it resumes on reconnect
+	CloseRejected  = 4001 // hello refused: unknown token, wrong meeting
+	CloseGoingAway = websocket.CloseGoingAway
+)
+
+// Socket is the part of a websocket connection the hub uses; *websocket.Conn of
+// fasthttp/websocket (under Fiber's contrib/websocket) has it.
+type Socket interface {
+	ReadMessage() (int, []byte, error)
+	WriteMessage(messageType int, data []byte) error
+	SetReadLimit(limit int64)
+	SetReadDeadline(t time.Time) error
+	SetWriteDeadline(t time.Time) error
+	SetPongHandler(h func(appData string) error)
+	Close() error
+}
+
+// Identity is who the HTTP layer authenticated before the upgrade: a signed-in
+// coordinator, or nobody (a participant proves who they are with a token in hello).
+type Identity struct {
+	UserID         string
+	OrganisationID string
+}
+
+// Conn is one client's websocket. Only its writer goroutine writes to the socket.
+type Conn struct {
+	hub     *Hub
+	sock    Socket
+	ident   Identity
+	log     *slog.Logger
+	limiter *rate.Limiter
+
+	send      chan []byte
+	quit      chan struct{}
+	closeOnce sync.Once
+	closeCode int
+	closeMsg  string
+
+	viewer   meeting.Viewer // guarded by room.mu once registered
+	actorKey string
+	room     *room
+}
+
+var commandIDPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+
+// Serve runs one websocket until it closes. It blocks, as Fiber's handler must.
+func (h *Hub) Serve(sock Socket, meetingID string, ident Identity) {
+	c := &Conn{hub: h, sock: sock, ident: ident, log: h.log, send: make(chan []byte, sendQueue), quit: make(chan struct{}),
+		limiter: rate.NewLimiter(commandsPerSec, commandBurst)}
+	sock.SetReadLimit(hardReadLimit)
+	done := make(chan struct{})
+	go func() {
+		c.writeLoop()
+		close(done)
+	}()
+	c.readLoop(meetingID)
+	c.closeWith(websocket.CloseNormalClosure, "")
+	<-done
+	if c.room != nil {
+		c.room.mu.Lock()
+		delete(c.room.conns, c)
+		h.presenceLocked(c.room)
+		c.room.mu.Unlock()
+		h.release(c.room)
+	}
+}
+
+// enqueue queues a frame; a client whose queue is full is disconnected, so one slow
+// phone never slows the meeting. It resumes with lastSeq when it reconnects.
+func (c *Conn) enqueue(frame []byte) {
+	select {
+	case <-c.quit:
+	case c.send <- frame:
+	default:
+		c.closeWith(CloseSlow, "te traag, opnieuw verbinden (too slow, reconnect)")
+	}
+}
+
+func (c *Conn) closeWith(code int, msg string) {
+	c.closeOnce.Do(func() {
+		c.closeCode, c.closeMsg = code, msg
+		close(c.quit)
+	})
+}
+
+func (c *Conn) writeLoop() {
+	ping := time.NewTicker(pingEvery)
+	defer ping.Stop()
+	defer c.sock.Close()
+	for {
+		select {
+		case frame := <-c.send:
+			_ = c.sock.SetWriteDeadline(time.Now().Add(writeWait))
+			if err := c.sock.WriteMessage(websocket.TextMessage, frame); err != nil {
+				c.closeWith(websocket.CloseAbnormalClosure, "")
+				return
+			}
+		case <-ping.C:
+			_ = c.sock.SetWriteDeadline(time.Now().Add(writeWait))
+			if err := c.sock.WriteMessage(websocket.PingMessage, nil); err != nil {
+				c.closeWith(websocket.CloseAbnormalClosure, "")
+				return
+			}
+		case <-c.quit:
+			// Send what is queued (an error frame before a rejection, say), then close.
+		drain:
+			for {
+				select {
+				case frame := <-c.send:
+					_ = c.sock.SetWriteDeadline(time.Now().Add(writeWait))
+					if c.sock.WriteMessage(websocket.TextMessage, frame) != nil {
+						return
+					}
+				default:
+					break drain
+				}
+			}
+			_ = c.sock.SetWriteDeadline(time.Now().Add(writeWait))
+			_ = c.sock.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(c.closeCode, c.closeMsg))
+			return
+		}
+	}
+}
+
+func (c *Conn) readLoop(meetingID string) {
+	_ = c.sock.SetReadDeadline(time.Now().Add(helloTimeout))
+	c.sock.SetPongHandler(func(string) error {
+		return c.sock.SetReadDeadline(time.Now().Add(pongWait))
+	})
+	for {
+		_, msg, err := c.sock.ReadMessage()
+		if err != nil {
+			if errors.Is(err, websocket.ErrReadLimit) {
+				c.closeWith(websocket.CloseMessageTooBig, "te groot (message too big)")
+			}
+			return
+		}
+		select {
+		case <-c.quit:
+			return
+		default:
+		}
+		if c.room != nil {
+			_ = c.sock.SetReadDeadline(time.Now().Add(pongWait))
+		}
+		f, err := parseFrame(msg)
+		if err != nil {
+			c.enqueue(errorBytes(f.ID, err))
+			continue
+		}
+		if c.room == nil {
+			if f.Type != "hello" {
+				c.enqueue(errorBytes(f.ID, meeting.Errorf(meeting.ECodeNotHello, "Stuur eerst hello (send hello first)")))
+				continue
+			}
+			if err := c.hello(meetingID, f); err != nil {
+				c.enqueue(errorBytes("", err))
+				c.closeWith(CloseRejected, meeting.ErrorCode(err))
+				return
+			}
+			continue
+		}
+		if f.Type != "command" {
+			c.enqueue(errorBytes(f.ID, meeting.Errorf(meeting.ECodeInvalidJSON, "Onbekend soort bericht %q (unknown frame type)", truncate(f.Type))))
+			continue
+		}
+		c.command(f)
+	}
+}
+
+func truncate(s string) string {
+	if len(s) > 40 {
+		return s[:40]
+	}
+	return s
+}
+
+// parseFrame checks size, encoding and shape before anything else looks at a frame.
+func parseFrame(msg []byte) (clientFrame, error) {
+	var f clientFrame
+	if len(msg) > MaxMessageBytes {
+		return f, meeting.Errorf(meeting.ECodeTooLarge, "Bericht te groot: %d bytes, hoogstens %d (too large)", len(msg), MaxMessageBytes)
+	}
+	if !utf8.Valid(msg) {
+		return f, meeting.Errorf(meeting.ECodeInvalidUTF8, "Bericht is geen geldige UTF-8 (invalid UTF-8)")
+	}
+	if err := json.Unmarshal(msg, &f); err != nil {
+		return clientFrame{}, meeting.Errorf(meeting.ECodeInvalidJSON, "Bericht is geen geldige JSON (invalid JSON)")
+	}
+	if f.ID != "" && !commandIDPattern.MatchString(f.ID) {
+		return clientFrame{}, meeting.Errorf(meeting.ECodeInvalidJSON, "Ongeldig id: 1-64 letters, cijfers, - of _ (invalid id)")
+	}
+	if f.Type == "command" && f.ID == "" {
+		return f, meeting.Errorf(meeting.ECodeInvalidJSON, "Een opdracht heeft een id nodig (command without id)")
+	}
+	return f, nil
+}
+
+// hello identifies the client, registers it in the room, and sends what it missed.
+func (c *Conn) hello(meetingID string, f clientFrame) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	v := meeting.Viewer{}
+	switch {
+	case f.Token != "":
+		pt, err := c.hub.store.FindParticipantByToken(ctx, store.HashToken(f.Token))
+		if err != nil || pt.MeetingID != meetingID {
+			return meeting.Errorf(meeting.ECodeUnauthorized, "Deze link werkt niet meer. Meld je opnieuw aan. (unknown token)")
+		}
+		if pt.Status == meeting.StatusRemoved {
+			return meeting.Errorf(meeting.ECodeForbidden, "Je bent uit dit gesprek gehaald (removed)")
+		}
+		v = meeting.Viewer{Role: meeting.RoleParticipant, ParticipantID: pt.ParticipantID}
+		c.actorKey = "p:" + pt.ParticipantID
+	case c.ident.UserID != "":
+		v.Role = meeting.RoleCoordinator
+		if f.View == "screen" {
+			v.Role = meeting.RoleScreen
+		}
+		c.actorKey = "u:" + c.ident.UserID
+	default:
+		return meeting.Errorf(meeting.ECodeUnauthorized, "Log in of meld je aan met de code (sign in or join first)")
+	}
+	r, err := c.hub.acquire(ctx, meetingID)
+	if err != nil {
+		return err
+	}
+	r.mu.Lock()
+	if v.Role != meeting.RoleParticipant && r.info.OrganisationID != c.ident.OrganisationID {
+		r.mu.Unlock()
+		c.hub.release(r)
+		return meeting.Errorf(meeting.ECodeNotFound, "Dit gesprek bestaat niet (unknown meeting)")
+	}
+	if v.Role == meeting.RoleParticipant {
+		v = r.state.ViewerFor(v.Role, v.ParticipantID)
+	}
+	c.viewer, c.room = v, r
+	r.conns[c] = struct{}{}
+	c.enqueue(encode(welcomeFrame{Type: "welcome", Role: v.Role, ParticipantID: v.ParticipantID, Seq: r.state.Seq}))
+	c.resumeLocked(f.LastSeq)
+	c.hub.presenceLocked(r)
+	r.mu.Unlock()
+	return nil
+}
+
+// resumeLocked sends the events after lastSeq when the room still has them all,
+// else a snapshot. r.mu is held.
+func (c *Conn) resumeLocked(lastSeq int64) {
+	r := c.room
+	if lastSeq == r.state.Seq && lastSeq > 0 {
+		return
+	}
+	if lastSeq > 0 && lastSeq < r.state.Seq && len(r.recent) > 0 && r.recent[0].ev.Seq <= lastSeq+1 &&
+		(c.viewer.Role != meeting.RoleParticipant || c.viewer.Admitted) {
+		for _, b := range r.recent {
+			if b.ev.Seq > lastSeq && c.viewer.CanSee(b.ev) {
+				c.enqueue(b.frame)
+			}
+		}
+		return
+	}
+	c.enqueue(c.hub.snapshotLocked(r, c.viewer))
+}
+
+func (c *Conn) command(f clientFrame) {
+	if !c.limiter.Allow() {
+		c.enqueue(errorBytes(f.ID, meeting.Errorf(meeting.ECodeRateLimited, "Rustig aan: te veel tegelijk. Probeer het zo weer. (rate limited)")))
+		return
+	}
+	c.room.mu.Lock()
+	actor := meeting.Actor{Role: c.viewer.Role, ParticipantID: c.viewer.ParticipantID}
+	c.room.mu.Unlock()
+	if actor.Role == meeting.RoleScreen {
+		c.enqueue(errorBytes(f.ID, meeting.Errorf(meeting.ECodeForbidden, "Het scherm kan alleen kijken (the screen is read-only)")))
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	res, err := c.hub.execute(ctx, c.room, store.CommandKey{Actor: c.actorKey, ID: f.ID},
+		meeting.Command{ID: f.ID, Name: f.Name, Data: f.Data, Actor: actor}, "")
+	if err != nil {
+		c.enqueue(errorBytes(f.ID, err))
+		return
+	}
+	c.enqueue(encode(ackFrame{Type: "ack", ID: f.ID, Seq: res.Seq, Duplicate: res.Duplicate}))
+}

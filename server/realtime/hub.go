@@ -1,0 +1,340 @@
+package realtime
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/tafel-met/tafel/server/meeting"
+	"github.com/tafel-met/tafel/server/store"
+)
+
+// Store is what the hub needs from the database.
+type Store interface {
+	LoadMeeting(ctx context.Context, id string) (*meeting.Meeting, store.MeetingInfo, error)
+	Execute(ctx context.Context, meetingID string, cached *meeting.Meeting, key store.CommandKey, decide store.Decider, joinTokenHash string) (store.Executed, error)
+	EventsSince(ctx context.Context, meetingID string, after, upTo int64) ([]meeting.Event, error)
+	FindParticipantByToken(ctx context.Context, tokenHash string) (store.ParticipantToken, error)
+}
+
+// recentEvents is how many encoded events a room keeps for clients that resume.
+const recentEvents = 500
+
+// Hub holds the rooms of the meetings this instance serves.
+type Hub struct {
+	store  Store
+	broker Broker
+	log    *slog.Logger
+	now    func() time.Time
+
+	mu     sync.Mutex
+	rooms  map[string]*room
+	closed bool
+}
+
+// room is one meeting on this instance.
+type room struct {
+	id    string
+	users int // acquirers: connections and commands in flight; guarded by Hub.mu
+
+	exec sync.Mutex // one command at a time from this instance
+
+	mu      sync.Mutex // guards everything below
+	state   *meeting.Meeting
+	info    store.MeetingInfo
+	conns   map[*Conn]struct{}
+	recent  []buffered
+	online  []string
+	loadErr error
+}
+
+type buffered struct {
+	ev    meeting.Event
+	frame []byte
+}
+
+// NewHub returns a hub that stores through st and fans out through broker.
+func NewHub(st Store, broker Broker, log *slog.Logger) *Hub {
+	h := &Hub{store: st, broker: broker, log: log, now: time.Now, rooms: map[string]*room{}}
+	broker.Subscribe(h.deliver)
+	return h
+}
+
+// acquire returns the room of a meeting, loaded, and counts the caller as a user.
+func (h *Hub) acquire(ctx context.Context, meetingID string) (*room, error) {
+	h.mu.Lock()
+	if h.closed {
+		h.mu.Unlock()
+		return nil, meeting.Errorf(meeting.ECodeInternal, "De server stopt (server shutting down)")
+	}
+	r := h.rooms[meetingID]
+	if r == nil {
+		r = &room{id: meetingID, conns: map[*Conn]struct{}{}}
+		h.rooms[meetingID] = r
+	}
+	r.users++
+	h.mu.Unlock()
+
+	r.mu.Lock()
+	var err error
+	if r.state == nil {
+		var m *meeting.Meeting
+		var info store.MeetingInfo
+		if m, info, err = h.store.LoadMeeting(ctx, meetingID); err == nil {
+			r.state, r.info = m, info
+		}
+	}
+	r.mu.Unlock()
+	if err != nil {
+		h.release(r)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, meeting.Errorf(meeting.ECodeNotFound, "Dit gesprek bestaat niet (unknown meeting)")
+		}
+		return nil, err
+	}
+	return r, nil
+}
+
+// release forgets a room once nobody uses it; its state is reloaded on next use.
+func (h *Hub) release(r *room) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	r.users--
+	if r.users == 0 && h.rooms[r.id] == r {
+		delete(h.rooms, r.id)
+	}
+}
+
+// Result is the answer to a command.
+type Result struct {
+	Seq       int64
+	Duplicate bool
+	Events    []meeting.Event
+	Meeting   *meeting.Meeting
+}
+
+// Execute carries out a command on a meeting: the store decides and commits it,
+// and only then are its events published.
+func (h *Hub) Execute(ctx context.Context, meetingID string, key store.CommandKey, cmd meeting.Command, joinTokenHash string) (Result, error) {
+	r, err := h.acquire(ctx, meetingID)
+	if err != nil {
+		return Result{}, err
+	}
+	defer h.release(r)
+	return h.execute(ctx, r, key, cmd, joinTokenHash)
+}
+
+func (h *Hub) execute(ctx context.Context, r *room, key store.CommandKey, cmd meeting.Command, joinTokenHash string) (Result, error) {
+	if cmd.Now.IsZero() {
+		cmd.Now = h.now()
+	}
+	r.exec.Lock()
+	defer r.exec.Unlock()
+	// The store may change the state it is given, and deliver changes r.state in
+	// place, so the command works on its own copy.
+	r.mu.Lock()
+	cached := r.state.Clone()
+	r.mu.Unlock()
+	res, err := h.store.Execute(ctx, r.id, cached, key, func(m *meeting.Meeting) (*meeting.Meeting, []meeting.Event, error) {
+		return m.Decide(cmd)
+	}, joinTokenHash)
+	if err != nil {
+		var de *meeting.Error
+		if !errors.As(err, &de) {
+			h.log.Error("command failed", "meeting", r.id, "command", cmd.Name, "err", err)
+		}
+		return Result{}, err
+	}
+	if !res.Duplicate {
+		if err := h.broker.Publish(ctx, r.id, res.Events); err != nil {
+			// The change is stored; clients get it when they resume.
+			h.log.Error("publish failed", "meeting", r.id, "err", err)
+		}
+	}
+	return Result{Seq: res.Seq, Duplicate: res.Duplicate, Events: res.Events, Meeting: res.Meeting}, nil
+}
+
+// deliver receives committed events from the broker and sends each connection of
+// the meeting the ones it may see, in seq order.
+func (h *Hub) deliver(meetingID string, events []meeting.Event) {
+	h.mu.Lock()
+	r := h.rooms[meetingID]
+	h.mu.Unlock()
+	if r == nil {
+		return // nobody here follows this meeting
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.state == nil {
+		return
+	}
+	for _, ev := range events {
+		if ev.Seq <= r.state.Seq {
+			continue // seen already
+		}
+		if ev.Seq > r.state.Seq+1 {
+			// Another instance's events overtook ours: fetch what lies between.
+			missed, err := h.store.EventsSince(context.Background(), r.id, r.state.Seq, ev.Seq-1)
+			if err != nil {
+				h.log.Error("catch up failed", "meeting", r.id, "err", err)
+				return
+			}
+			for _, m := range missed {
+				h.applyLocked(r, m)
+			}
+		}
+		h.applyLocked(r, ev)
+	}
+}
+
+// applyLocked applies one event to the room's state and sends it on. r.mu is held.
+func (h *Hub) applyLocked(r *room, ev meeting.Event) {
+	if err := r.state.Apply(ev); err != nil {
+		h.log.Error("apply failed", "meeting", r.id, "seq", ev.Seq, "err", err)
+		return
+	}
+	frame := encodeEvent(ev)
+	r.recent = append(r.recent, buffered{ev: ev, frame: frame})
+	if len(r.recent) > recentEvents {
+		r.recent = r.recent[len(r.recent)-recentEvents:]
+	}
+	var changed *meeting.Participant
+	if ev.Name == meeting.EvParticipantUpsert {
+		var d struct{ Participant meeting.Participant }
+		if json.Unmarshal(ev.Data, &d) == nil {
+			changed = &d.Participant
+		}
+	}
+	for c := range r.conns {
+		if c.viewer.CanSee(ev) {
+			c.enqueue(frame)
+		}
+		if changed == nil || c.viewer.Role != meeting.RoleParticipant || c.viewer.ParticipantID != changed.ID {
+			continue
+		}
+		switch changed.Status {
+		case meeting.StatusAdmitted:
+			c.viewer.Admitted = true
+			c.enqueue(h.snapshotLocked(r, c.viewer))
+		case meeting.StatusRemoved:
+			c.closeWith(CloseRemoved, "verwijderd uit het gesprek (removed)")
+		}
+	}
+	if changed != nil {
+		h.presenceLocked(r)
+	}
+}
+
+// snapshotLocked encodes what viewer may see now. r.mu is held.
+func (h *Hub) snapshotLocked(r *room, v meeting.Viewer) []byte {
+	view := r.state.ViewFor(v)
+	if v.Role == meeting.RoleCoordinator || v.Role == meeting.RoleScreen {
+		view.JoinCode = r.info.JoinCode
+	}
+	if v.Role != meeting.RoleParticipant || v.Admitted {
+		view.Online = append(view.Online, r.online...)
+	}
+	return encode(snapshotFrame{Type: "snapshot", Seq: r.state.Seq, Meeting: view})
+}
+
+// presenceLocked sends who is online to the table when it changed. r.mu is held.
+func (h *Hub) presenceLocked(r *room) {
+	set := map[string]bool{}
+	for c := range r.conns {
+		switch {
+		case c.viewer.Role == meeting.RoleCoordinator:
+			set["coordinator"] = true
+		case c.viewer.Role == meeting.RoleParticipant && c.viewer.Admitted:
+			set[c.viewer.ParticipantID] = true
+		}
+	}
+	online := make([]string, 0, len(set))
+	for id := range set {
+		online = append(online, id)
+	}
+	sort.Strings(online)
+	if equal(online, r.online) {
+		return
+	}
+	r.online = online
+	frame := encode(presenceFrame{Type: "presence", Online: online})
+	for c := range r.conns {
+		if c.viewer.Role != meeting.RoleParticipant || c.viewer.Admitted {
+			c.enqueue(frame)
+		}
+	}
+}
+
+func equal(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// Snapshot returns what a viewer may see of a meeting now, for REST.
+func (h *Hub) Snapshot(ctx context.Context, meetingID string, v meeting.Viewer) (meeting.View, error) {
+	r, err := h.acquire(ctx, meetingID)
+	if err != nil {
+		return meeting.View{}, err
+	}
+	defer h.release(r)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if v.Role == meeting.RoleParticipant {
+		v = r.state.ViewerFor(v.Role, v.ParticipantID)
+	}
+	var view meeting.View
+	if err := json.Unmarshal(h.snapshotLocked(r, v), &struct {
+		Meeting *meeting.View `json:"meeting"`
+	}{&view}); err != nil {
+		return meeting.View{}, err
+	}
+	return view, nil
+}
+
+// Join adds a person to a meeting's lobby and returns their participant id and
+// the secret token that identifies them from now on.
+func (h *Hub) Join(ctx context.Context, meetingID, name, partyID string) (participantID, token string, err error) {
+	token = store.NewToken()
+	data, _ := json.Marshal(map[string]string{"name": name, "partyId": partyID})
+	res, err := h.Execute(ctx, meetingID, store.CommandKey{}, meeting.Command{Name: "participant.join", Data: data,
+		Actor: meeting.Actor{Role: meeting.RoleJoiner}}, store.HashToken(token))
+	if err != nil {
+		return "", "", err
+	}
+	for _, p := range res.Meeting.Participants {
+		if len(res.Events) > 0 && res.Events[0].ParticipantID == p.ID {
+			return p.ID, token, nil
+		}
+	}
+	return "", "", fmt.Errorf("join: no participant in events")
+}
+
+// Close disconnects every connection; clients resume on another instance or after restart.
+func (h *Hub) Close() {
+	h.mu.Lock()
+	h.closed = true
+	rooms := make([]*room, 0, len(h.rooms))
+	for _, r := range h.rooms {
+		rooms = append(rooms, r)
+	}
+	h.mu.Unlock()
+	for _, r := range rooms {
+		r.mu.Lock()
+		for c := range r.conns {
+			c.closeWith(CloseGoingAway, "server herstart (server restarting)")
+		}
+		r.mu.Unlock()
+	}
+}
