@@ -1,0 +1,52 @@
+# Tafel: `make run` to start it, `make test` to test everything (what CI runs).
+SHELL := /bin/bash
+GO ?= go
+BIN := bin/tafel
+TAFEL_DATA_DIR ?= ./data
+
+.PHONY: run build frontend dev test test-go test-frontend test-e2e lint bench demo docker clean
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+frontend: node_modules/.installed
+	npm run build
+
+build: frontend
+	$(GO) build -tags embedfrontend -o $(BIN) ./server/cmd/tafel
+
+## run: build everything and serve Tafel on the embedded SQLite database
+run: build
+	TAFEL_DATA_DIR=$(TAFEL_DATA_DIR) ./$(BIN) serve
+
+## dev: the Go server without the embedded app, and Vite's dev server beside it
+dev: node_modules/.installed
+	( TAFEL_DATA_DIR=$(TAFEL_DATA_DIR) $(GO) run ./server/cmd/tafel serve & npm run dev; kill %1 )
+
+## test: every test: Go (race detector, SQLite and Postgres), Vitest, and the browser tests
+test: lint test-go test-frontend test-e2e
+
+test-go:
+	$(GO) test -race -count=1 ./...
+
+test-frontend: node_modules/.installed
+	npm run test:unit
+
+test-e2e: build
+	TAFEL_BIN=$(CURDIR)/$(BIN) npm run test:e2e
+
+lint: node_modules/.installed
+	@unformatted=$$(gofmt -l server schema frontend/*.go); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
+	$(GO) vet ./...
+	npm run check
+
+## bench: Go benchmarks on SQLite and Postgres, written to docs/BENCHMARKS.md
+bench:
+	tools/bench.sh
+
+docker:
+	docker build -f deploy/Dockerfile -t tafel .
+
+clean:
+	rm -rf bin frontend/dist test-results
