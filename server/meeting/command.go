@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+	"unicode/utf8"
 )
 
 // Role is what a connection or request may do.
@@ -160,6 +161,10 @@ func (d *decision) decode(v any) error {
 	data := d.cmd.Data
 	if len(data) == 0 || string(data) == "null" {
 		data = []byte("{}")
+	}
+	// encoding/json would quietly turn invalid UTF-8 into U+FFFD: refuse it instead.
+	if !utf8.Valid(data) {
+		return Errorf(ECodeInvalidInput, "De tekst is geen geldige tekst (invalid UTF-8)")
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()

@@ -3,6 +3,7 @@ package meeting
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 )
 
 // Scope says who may receive an event.
@@ -167,23 +168,26 @@ func (m *Meeting) upsertItem(it Item) {
 	m.Items = append(m.Items, it)
 }
 
-// Clone returns a deep copy, so Decide can work on it without touching m.
+// Clone returns a deep copy, so Decide can work on it without touching m. It keeps
+// nil slices nil, so a live meeting and one replayed from its events stay identical.
 func (m *Meeting) Clone() *Meeting {
 	c := *m
-	c.Parties = append([]Party(nil), m.Parties...)
-	c.Participants = append([]Participant(nil), m.Participants...)
-	c.Items = make([]Item, len(m.Items))
-	for i, it := range m.Items {
-		it.AuthorIDs = append([]string(nil), it.AuthorIDs...)
-		c.Items[i] = it
+	c.Parties = slices.Clone(m.Parties)
+	c.Participants = slices.Clone(m.Participants)
+	c.Items = slices.Clone(m.Items)
+	for i := range c.Items {
+		c.Items[i].AuthorIDs = slices.Clone(c.Items[i].AuthorIDs)
 	}
 	c.Rankings = make(map[string][]string, len(m.Rankings))
 	for k, v := range m.Rankings {
 		c.Rankings[k] = append([]string(nil), v...)
 	}
-	c.Agreement = cloneAgreement(m.Agreement)
-	c.Plan = clonePlan(m.Plan)
-	c.Versions = append([]PlanVersion(nil), m.Versions...)
+	c.Agreement.WorryIDs = slices.Clone(m.Agreement.WorryIDs)
+	c.Agreement.Dissent = slices.Clone(m.Agreement.Dissent)
+	c.Agreement.Akkoord = slices.Clone(m.Agreement.Akkoord)
+	c.Plan.Goals = slices.Clone(m.Plan.Goals)
+	c.Plan.Actions = slices.Clone(m.Plan.Actions)
+	c.Versions = slices.Clone(m.Versions)
 	return &c
 }
 

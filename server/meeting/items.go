@@ -5,6 +5,9 @@ package meeting
 // author returns the author id and party of the actor for a new item.
 func (d *decision) itemAuthor(partyID string) (author, party string, onBehalf bool, err error) {
 	if d.cmd.Actor.Role == RoleCoordinator {
+		if partyID == "" {
+			return "", "", false, Errorf(ECodeInvalidInput, "Kies voor welke partij je dit typt (partyId required)")
+		}
 		if d.m.Party(partyID) == nil {
 			return "", "", false, Errorf(ECodeNotFound, "Kies voor welke partij je dit typt (unknown party)")
 		}
@@ -154,6 +157,9 @@ func reveal(d *decision) error {
 	}
 	if in.Kind == "" {
 		in.Kind = want
+	}
+	if in.Kind != KindWorry && in.Kind != KindStrength {
+		return Errorf(ECodeInvalidInput, "Soort onbekend (kind must be strength or worry)")
 	}
 	if in.Kind != want {
 		return Errorf(ECodeWrongPhase, "In deze ronde kun je alleen %s onthullen (wrong kind for this phase)", want)

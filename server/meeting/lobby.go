@@ -124,6 +124,9 @@ func phaseSet(d *decision) error {
 	if to < 0 {
 		return Errorf(ECodeInvalidInput, "Onbekende ronde (unknown phase)")
 	}
+	if in.Phase == PhaseStrengths && !d.m.Options.StrengthsRound {
+		return Errorf(ECodeConflict, "Dit gesprek heeft geen ronde 'wat gaat goed' (no strengths round)")
+	}
 	switch {
 	case to == from+1, to == from+2 && Phases[from+1] == PhaseStrengths:
 		// Forward one step, or over the optional strengths round.

@@ -150,3 +150,19 @@ func TestWholeMeeting(t *testing.T) {
 	}
 	tt.fails(coordinator, "plan.goal.set", map[string]any{"worryId": w1, "goal": "x"}, ECodeWrongPhase)
 }
+
+func TestPhaseStrengthsOnlyWhenHeld(t *testing.T) {
+	t.Run("ErrNoStrengthsRound", func(t *testing.T) {
+		tt := newTable(t, Options{})
+		tt.fails(coordinator, "phase.set", map[string]string{"phase": "strengths"}, ECodeConflict)
+		tt.do(coordinator, "phase.set", map[string]string{"phase": "worries"})
+		tt.fails(coordinator, "phase.set", map[string]string{"phase": "strengths"}, ECodeConflict)
+		tt.do(coordinator, "phase.set", map[string]string{"phase": "lobby"})
+	})
+	t.Run("OK", func(t *testing.T) {
+		tt := newTable(t, Options{StrengthsRound: true})
+		tt.do(coordinator, "phase.set", map[string]string{"phase": "strengths"})
+		tt.do(coordinator, "phase.set", map[string]string{"phase": "worries"})
+		tt.do(coordinator, "phase.set", map[string]string{"phase": "strengths"})
+	})
+}

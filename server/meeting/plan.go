@@ -60,7 +60,7 @@ func planGoalSet(d *decision) error {
 }
 
 func (d *decision) emitPlan(p Plan) error {
-	before, _ := json.Marshal(d.m.Plan)
+	before, _ := json.Marshal(clonePlan(d.m.Plan)) // as p: empty lists, never null
 	after, _ := json.Marshal(p)
 	if string(before) == string(after) {
 		return Errorf(ECodeConflict, "Er verandert niets (nothing to change)")

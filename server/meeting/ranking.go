@@ -84,6 +84,9 @@ func Aggregate(w Weighting, candidates []Candidate, ballots []Ballot) []RankedWo
 		byParty[c.ID] = map[string]*big.Rat{}
 	}
 	for _, b := range ballots {
+		if len(b.WorryIDs) == 0 {
+			continue // no voter: its party may have none, and 1/0 would panic
+		}
 		weight := big.NewRat(1, 1)
 		if w != WeightPerson {
 			weight = big.NewRat(1, voters[b.PartyID])
@@ -152,8 +155,10 @@ func top3(ranked []RankedWorry) []string {
 // participants' ballots count, and merged worries count for the worry they joined.
 func (m *Meeting) Ranking() RankingResult {
 	var cands []Candidate
+	rankable := map[string]bool{}
 	for _, it := range m.rankable() {
 		cands = append(cands, Candidate{ID: it.ID, Order: it.Order})
+		rankable[it.ID] = true
 	}
 	var all, family, prof []Ballot
 	perParty := map[string][]Ballot{}
@@ -169,12 +174,17 @@ func (m *Meeting) Ranking() RankingResult {
 		}
 		b := Ballot{ParticipantID: p.ID, PartyID: p.PartyID}
 		seen := map[string]bool{}
+		// A worry withdrawn since (by going back a round) leaves the ballot, and
+		// the places after it move up.
 		for _, id := range ids {
 			r := m.root(id)
-			if !seen[r] {
+			if !seen[r] && rankable[r] {
 				seen[r] = true
 				b.WorryIDs = append(b.WorryIDs, r)
 			}
+		}
+		if len(b.WorryIDs) == 0 {
+			continue
 		}
 		all = append(all, b)
 		perParty[p.PartyID] = append(perParty[p.PartyID], b)

@@ -23,7 +23,8 @@ func CleanText(field, s string, max int, multiline, allowEmpty bool) (string, er
 	if !utf8.ValidString(s) {
 		return "", Errorf(ECodeInvalidInput, "%s: geen geldige tekst (invalid UTF-8)", field)
 	}
-	s = strings.TrimSpace(norm.NFC.String(s))
+	// Windows line ends become plain newlines; a lone \r stays a control character.
+	s = strings.TrimSpace(norm.NFC.String(strings.ReplaceAll(s, "\r\n", "\n")))
 	for _, r := range s {
 		if r == '\n' || r == '\t' {
 			if multiline {

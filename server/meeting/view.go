@@ -1,5 +1,7 @@
 package meeting
 
+import "sort"
+
 // Viewer is who looks at a meeting: it decides which events and which parts of the
 // state are sent to one connection.
 type Viewer struct {
@@ -75,6 +77,8 @@ func (m *Meeting) ViewFor(v Viewer) View {
 			FamilyTop3: []string{}, ProfessionalTop3: []string{}, PartyTop3: []PartyTop3{}, RankedBy: []string{}},
 		Agreement: Agreement{WorryIDs: []string{}, Dissent: []Dissent{}, Akkoord: []Akkoord{}},
 		Plan:      Plan{Goals: []Goal{}, Actions: []Action{}}, Versions: []PlanVersion{}}
+	// Parties are stored in the order they were added; the view gives speaking order.
+	sort.SliceStable(out.Parties, func(i, j int) bool { return out.Parties[i].Order < out.Parties[j].Order })
 	for _, p := range m.Participants {
 		if v.Role == RoleCoordinator || p.ID == v.ParticipantID || (v.atTable() && p.Status == StatusAdmitted) {
 			out.Participants = append(out.Participants, p)
