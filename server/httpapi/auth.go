@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/mail"
+	"strconv"
 	"strings"
 	"time"
 
@@ -14,7 +15,14 @@ import (
 	"github.com/tafel-met/tafel/server/store"
 )
 
-const sessionCookie = "tafel_session"
+// sessionCookie is the session cookie's name; under TLS the __Host- prefix makes
+// browsers refuse it unless it is Secure, host-only and for path /.
+func (s *Server) sessionCookie() string {
+	if s.secureCookies() {
+		return "__Host-tafel_session"
+	}
+	return "tafel_session"
+}
 
 // HashPassword hashes a password with argon2id.
 func HashPassword(password string) (string, error) {
@@ -45,7 +53,7 @@ func currentUser(c *fiber.Ctx) *user {
 
 // authenticate returns the signed-in coordinator of a request, or nil.
 func (s *Server) authenticate(c *fiber.Ctx) *user {
-	sid := c.Cookies(sessionCookie)
+	sid := c.Cookies(s.sessionCookie())
 	if sid == "" {
 		return nil
 	}
@@ -82,7 +90,7 @@ func (s *Server) startSession(c *fiber.Ctx, u store.User) error {
 	if err != nil {
 		return err
 	}
-	c.Cookie(&fiber.Cookie{Name: sessionCookie, Value: sid, Path: "/", HTTPOnly: true, SameSite: "Lax",
+	c.Cookie(&fiber.Cookie{Name: s.sessionCookie(), Value: sid, Path: "/", HTTPOnly: true, SameSite: "Lax",
 		Secure: s.secureCookies(), Expires: time.Now().Add(s.cfg.MaxSession)})
 	return nil
 }
@@ -95,7 +103,14 @@ func (s *Server) login(c *fiber.Ctx) error {
 	if err := decodeBody(c, &in); err != nil {
 		return err
 	}
-	u, err := s.store.FindUserByEmail(c.UserContext(), strings.ToLower(strings.TrimSpace(in.Email)))
+	email := strings.ToLower(strings.TrimSpace(in.Email))
+	keys := []string{"email:" + email, "ip:" + c.IP()}
+	for _, k := range keys {
+		if d := s.logins.wait(k); d > 0 {
+			return tooManyAttempts(c, d)
+		}
+	}
+	u, err := s.store.FindUserByEmail(c.UserContext(), email)
 	ok := false
 	if err == nil && u.PasswordHash != "" {
 		ok, _ = argon2id.ComparePasswordAndHash(in.Password, u.PasswordHash)
@@ -104,7 +119,13 @@ func (s *Server) login(c *fiber.Ctx) error {
 		_, _ = argon2id.ComparePasswordAndHash(in.Password, dummyHash)
 	}
 	if !ok {
+		for _, k := range keys {
+			s.logins.fail(k)
+		}
 		return meeting.Errorf(meeting.ECodeUnauthorized, "E-mail of wachtwoord klopt niet (wrong email or password)")
+	}
+	for _, k := range keys {
+		s.logins.succeed(k)
 	}
 	if err := s.startSession(c, u); err != nil {
 		return err
@@ -112,14 +133,21 @@ func (s *Server) login(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"id": u.ID, "name": u.Name, "email": u.Email, "role": u.Role})
 }
 
+// tooManyAttempts answers 429 with the time to wait.
+func tooManyAttempts(c *fiber.Ctx, d time.Duration) error {
+	secs := int(d.Seconds() + 0.999)
+	c.Set(fiber.HeaderRetryAfter, strconv.Itoa(secs))
+	return meeting.Errorf(meeting.ECodeRateLimited, "Te veel pogingen. Wacht %d seconden. (too many attempts, wait %d s)", secs, secs)
+}
+
 // dummyHash is an argon2id hash of a random string, compared against for unknown emails.
 const dummyHash = "$argon2id$v=19$m=65536,t=1,p=2$c29tZXNhbHRzb21lc2FsdA$3nK9e8bXo5m4a7lqfJq2aH0V0cP3v6p3Qy2kq8rQm7E"
 
 func (s *Server) logout(c *fiber.Ctx) error {
-	if err := s.store.DeleteSession(c.UserContext(), store.HashToken(c.Cookies(sessionCookie))); err != nil {
+	if err := s.store.DeleteSession(c.UserContext(), store.HashToken(c.Cookies(s.sessionCookie()))); err != nil {
 		return err
 	}
-	c.ClearCookie(sessionCookie)
+	c.ClearCookie(s.sessionCookie())
 	return c.SendStatus(fiber.StatusNoContent)
 }
 

@@ -1,7 +1,9 @@
 package httpapi
 
 import (
+	"errors"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -15,14 +17,25 @@ func normaliseCode(code string) string {
 	return strings.NewReplacer(" ", "", "-", "").Replace(code)
 }
 
+// findByCode looks up a join code; an address that guesses wrong too often waits
+// longer and longer, so the codes cannot be enumerated.
 func (s *Server) findByCode(c *fiber.Ctx) (store.MeetingInfo, error) {
+	key := "ip:" + c.IP()
+	if d := s.joinCodes.wait(key); d > 0 {
+		return store.MeetingInfo{}, tooManyAttempts(c, d)
+	}
 	code := normaliseCode(c.Params("code"))
-	if len(code) != store.JoinCodeLength {
+	var info store.MeetingInfo
+	err := store.ErrNotFound
+	if len(code) == store.JoinCodeLength {
+		info, err = s.store.FindMeetingByJoinCode(c.UserContext(), code)
+	}
+	if errors.Is(err, store.ErrNotFound) {
+		s.joinCodes.fail(key)
 		return store.MeetingInfo{}, meeting.Errorf(meeting.ECodeNotFound, "Deze code kennen we niet (unknown code)")
 	}
-	info, err := s.store.FindMeetingByJoinCode(c.UserContext(), code)
 	if err != nil {
-		return store.MeetingInfo{}, meeting.Errorf(meeting.ECodeNotFound, "Deze code kennen we niet (unknown code)")
+		return store.MeetingInfo{}, err
 	}
 	if info.Phase == meeting.PhaseClosed {
 		return store.MeetingInfo{}, meeting.Errorf(meeting.ECodeConflict, "Dit gesprek is al afgelopen (meeting closed)")
@@ -54,6 +67,9 @@ func (s *Server) join(c *fiber.Ctx) error {
 	}
 	if err := decodeBody(c, &in); err != nil {
 		return err
+	}
+	if !s.joinsPerMeeting.allow(info.ID) {
+		return tooManyAttempts(c, time.Minute/joinsPerMeetingPerMinute)
 	}
 	pid, token, err := s.hub.Join(c.UserContext(), info.ID, in.Name, in.PartyID)
 	if err != nil {

@@ -21,6 +21,9 @@ type Config struct {
 	BaseURL     string        // public address, for join links; https means secure cookies
 	IdleTimeout time.Duration // a session ends after this long unused
 	MaxSession  time.Duration // and after this long in any case
+	// AllowedOrigins are extra browser origins (scheme://host[:port]) that may
+	// call the API and open websockets, besides BaseURL and the server's own.
+	AllowedOrigins []string
 }
 
 // Server is Tafel's HTTP server.
@@ -30,6 +33,11 @@ type Server struct {
 	hub   *realtime.Hub
 	cfg   Config
 	log   *slog.Logger
+
+	logins    *backoff // failed sign-ins per email and per address
+	joinCodes *backoff // unknown join codes per address
+
+	joinsPerMeeting *keyedLimiter
 }
 
 // New builds the routes. dist is the built frontend, or nil when none is embedded.
@@ -40,7 +48,10 @@ func New(cfg Config, st *store.Store, hub *realtime.Hub, dist fs.FS, log *slog.L
 	if cfg.MaxSession == 0 {
 		cfg.MaxSession = 12 * time.Hour
 	}
-	s := &Server{store: st, hub: hub, cfg: cfg, log: log}
+	s := &Server{store: st, hub: hub, cfg: cfg, log: log,
+		logins:          newBackoff(5, time.Second, 15*time.Minute, time.Hour),
+		joinCodes:       newBackoff(10, 2*time.Second, 10*time.Minute, 30*time.Minute),
+		joinsPerMeeting: newKeyedLimiter(joinsPerMeetingPerMinute, joinsPerMeetingPerMinute)}
 	s.app = fiber.New(fiber.Config{
 		AppName:               "tafel",
 		BodyLimit:             64 << 10,
@@ -56,11 +67,11 @@ func New(cfg Config, st *store.Store, hub *realtime.Hub, dist fs.FS, log *slog.L
 
 func (s *Server) routes(dist fs.FS) {
 	app := s.app
-	app.Use(securityHeaders)
+	app.Use(s.securityHeaders)
 	app.Get("/healthz", func(c *fiber.Ctx) error { return c.JSON(fiber.Map{"status": "ok"}) })
 	app.Get("/readyz", s.ready)
 
-	api := app.Group("/api", noStore)
+	api := app.Group("/api", noStore, s.csrfGuard)
 	api.Get("/setup", s.setupNeeded)
 	api.Post("/setup", s.setup)
 	api.Post("/auth/login", s.login)
@@ -100,8 +111,13 @@ func (s *Server) ready(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"status": "ready"})
 }
 
-// securityHeaders are sent on every response; issue #5 tightens the rest.
-func securityHeaders(c *fiber.Ctx) error {
+// securityHeaders are sent on every response: no sniffing, no referrer (join
+// tokens must not leak), no framing, a strict Content-Security-Policy, and HSTS
+// when served over TLS.
+func (s *Server) securityHeaders(c *fiber.Ctx) error {
+	if s.secureCookies() {
+		c.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+	}
 	c.Set("X-Content-Type-Options", "nosniff")
 	c.Set("Referrer-Policy", "no-referrer")
 	c.Set("X-Frame-Options", "DENY")

@@ -18,6 +18,11 @@ func (s *Server) websocket() fiber.Handler {
 		if !websocket.IsWebSocketUpgrade(c) {
 			return fiber.ErrUpgradeRequired
 		}
+		// Browsers always send Origin on a websocket: another site's page must not
+		// open a socket with the coordinator's cookie.
+		if origin := c.Get(fiber.HeaderOrigin); origin != "" && !s.allowedOrigin(c, origin) {
+			return errCrossSite
+		}
 		if u := s.authenticate(c); u != nil {
 			c.Locals("identity", realtime.Identity{UserID: u.ID, OrganisationID: u.OrganisationID})
 		}

@@ -1,0 +1,93 @@
+package httpapi_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/tafel-met/tafel/server/store"
+)
+
+func TestLoginLockout(t *testing.T) {
+	ts := newTenancyServer(t, store.SQLite)
+	ts.tenant("Organisatie A", "a@example.org")
+	wrong := map[string]string{"email": "a@example.org", "password": "fout-wachtwoord-123"}
+	for i := 0; i < 6; i++ {
+		wantStatus(t, ts, 401, "POST", "/api/auth/login", "", wrong)
+	}
+	// Now even the right password waits: the account is locked for a while.
+	code, body := ts.do("POST", "/api/auth/login", "", map[string]string{"email": "a@example.org", "password": "een-lang-wachtwoord"})
+	if code != 429 || !strings.Contains(string(body), "rate_limited") {
+		t.Fatalf("after 6 failures: %d %s, want 429 rate_limited", code, body)
+	}
+}
+
+func TestJoinCodeGuessingThrottled(t *testing.T) {
+	ts := newTenancyServer(t, store.SQLite)
+	a := ts.tenant("Organisatie A", "a@example.org")
+	for i := 0; i < 10; i++ {
+		wantStatus(t, ts, 404, "GET", "/api/join/GUESS"+strings.Repeat("X", i%3+1)+"QQ", "", nil)
+	}
+	wantStatus(t, ts, 404, "GET", "/api/join/ZZZZZZZZ", "", nil)
+	// The eleventh wrong guess started a delay: even the right code waits now.
+	code, body := ts.do("GET", "/api/join/"+a.code, "", nil)
+	if code != 429 {
+		t.Fatalf("after 11 wrong codes: %d %s, want 429", code, body)
+	}
+}
+
+func TestCrossSiteRequestRefused(t *testing.T) {
+	ts := newTenancyServer(t, store.SQLite)
+	a := ts.tenant("Organisatie A", "a@example.org")
+	for _, c := range []struct {
+		name   string
+		hdr    []string
+		status int
+	}{
+		{"ForeignOrigin", []string{"Origin", "https://evil.example"}, 403},
+		{"NullOrigin", []string{"Origin", "null"}, 403},
+		{"CrossSiteFetchWithoutOrigin", []string{"Sec-Fetch-Site", "cross-site"}, 403},
+		{"OwnOrigin", []string{"Origin", "http://tafel.test"}, 201},
+		{"NoOriginNonBrowser", nil, 201},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			code, body := ts.do("POST", "/api/families", a.cookie, map[string]string{"label": "Gezin " + c.name}, c.hdr...)
+			if code != c.status {
+				t.Fatalf("%d %s, want %d", code, body, c.status)
+			}
+			code, list := ts.do("GET", "/api/families", a.cookie, nil)
+			if created := strings.Contains(string(list), "Gezin "+c.name); code != 200 || created != (c.status == 201) {
+				t.Fatalf("family created = %v after status %d", created, c.status)
+			}
+		})
+	}
+}
+
+func TestSecurityHeaders(t *testing.T) {
+	ts := newTenancyServer(t, store.SQLite)
+	a := ts.tenant("Organisatie A", "a@example.org")
+	for _, path := range []string{"/", "/join/ABC", "/api/meetings", "/api/meetings/" + a.meetingID + "/snapshot", "/api/nothing"} {
+		req := newRequest("GET", path, a.cookie)
+		resp, err := ts.srv.App().Test(req, -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for h, want := range map[string]string{
+			"X-Content-Type-Options":  "nosniff",
+			"Referrer-Policy":         "no-referrer",
+			"Content-Security-Policy": "object-src 'none'",
+		} {
+			if got := resp.Header.Get(h); !strings.Contains(got, want) {
+				t.Errorf("%s: %s = %q, want %q", path, h, got, want)
+			}
+		}
+		csp := resp.Header.Get("Content-Security-Policy")
+		for _, want := range []string{"base-uri 'none'", "frame-ancestors 'none'", "default-src 'self'"} {
+			if !strings.Contains(csp, want) || strings.Contains(csp, "script-src 'unsafe-inline'") {
+				t.Errorf("%s: CSP %q lacks %q", path, csp, want)
+			}
+		}
+		if strings.HasPrefix(path, "/api/") && resp.Header.Get("Cache-Control") != "no-store" {
+			t.Errorf("%s: Cache-Control = %q, want no-store", path, resp.Header.Get("Cache-Control"))
+		}
+	}
+}

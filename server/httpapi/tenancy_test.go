@@ -1,0 +1,284 @@
+package httpapi_test
+
+import (
+	"bytes"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/fasthttp/websocket"
+
+	"context"
+	"encoding/json"
+	"github.com/tafel-met/tafel/server/realtime/wsclient"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/tafel-met/tafel/server/httpapi"
+	"github.com/tafel-met/tafel/server/realtime"
+	"github.com/tafel-met/tafel/server/store"
+	"github.com/tafel-met/tafel/server/store/storetest"
+)
+
+// tenant is one organisation with a signed-in coordinator, a family and a meeting
+// that one participant joined.
+type tenant struct {
+	cookie, familyID, meetingID, code, token string
+}
+
+type tenancyServer struct {
+	t    *testing.T
+	srv  *httpapi.Server
+	st   *store.Store
+	addr string // where the same app listens on loopback, for websockets
+}
+
+func newTenancyServer(t *testing.T, d store.Dialect) *tenancyServer {
+	t.Helper()
+	st := storetest.Open(t, d)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	hub := realtime.NewHub(st, realtime.NewMemoryBroker(), log)
+	ts := &tenancyServer{t: t, st: st, srv: httpapi.New(httpapi.Config{BaseURL: "http://tafel.test"}, st, hub, nil, log)}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts.addr = ln.Addr().String()
+	go ts.srv.Listener(ln)
+	t.Cleanup(func() { hub.Close(); ts.srv.Shutdown() })
+	return ts
+}
+
+// checkForeignSocket shows the websocket refuses another organisation's
+// coordinator, a participant of another meeting, and a page from another site.
+func checkForeignSocket(t *testing.T, ts *tenancyServer, a, b tenant) {
+	t.Helper()
+	for _, c := range []struct{ name, cookie, token, code string }{
+		{"OtherOrganisation", b.cookie, "", "not_found"},
+		{"OtherMeetingsToken", "", b.token, "unauthorized"},
+		{"NoCredentials", "", "", "unauthorized"},
+	} {
+		ws, err := wsclient.Dial(ts.addr, a.meetingID, c.cookie)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if err := ws.Hello(c.token, "", 0); err != nil {
+			t.Fatal(err)
+		}
+		f, err := ws.WaitFor(func(f wsclient.Frame) bool { return f.Type == "error" || f.Type == "snapshot" }, 5*time.Second)
+		if err != nil || f.Type != "error" || f.Code != c.code {
+			t.Fatalf("%s: got %s %v, want error %s", c.name, f.Raw, err, c.code)
+		}
+		if _, err := ws.WaitClosed(5 * time.Second); err != nil {
+			t.Fatalf("%s: socket stays open after refusal: %v", c.name, err)
+		}
+		if ws.Saw("Sanne") || ws.Saw("Moeder") {
+			t.Fatalf("%s: refused socket received meeting data", c.name)
+		}
+		ws.Close()
+	}
+	h := http.Header{"Origin": {"https://evil.example"}, "Cookie": {a.cookie}}
+	_, resp, err := websocket.DefaultDialer.Dial("ws://"+ts.addr+"/api/meetings/"+a.meetingID+"/ws", h)
+	if err == nil || resp == nil || resp.StatusCode != 403 {
+		t.Fatalf("foreign Origin: err %v, response %v, want 403", err, resp)
+	}
+}
+
+// do sends a request through the app; cookie may be "Bearer <token>".
+func (ts *tenancyServer) do(method, path, cookie string, body any, hdr ...string) (int, []byte) {
+	ts.t.Helper()
+	var r io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		r = bytes.NewReader(b)
+	}
+	req := newRequestBody(method, path, cookie, r)
+	for i := 0; i+1 < len(hdr); i += 2 {
+		req.Header.Set(hdr[i], hdr[i+1])
+	}
+	resp, err := ts.srv.App().Test(req, -1)
+	if err != nil {
+		ts.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, b
+}
+
+func newRequest(method, path, cookie string) *http.Request {
+	return newRequestBody(method, path, cookie, nil)
+}
+
+func newRequestBody(method, path, cookie string, body io.Reader) *http.Request {
+	req := httptest.NewRequest(method, "http://tafel.test"+path, body)
+	req.Header.Set("Content-Type", "application/json")
+	if strings.HasPrefix(cookie, "Bearer ") {
+		req.Header.Set("Authorization", cookie)
+	} else if cookie != "" {
+		req.Header.Set("Cookie", cookie)
+	}
+	return req
+}
+
+func (ts *tenancyServer) tenant(org, email string) tenant {
+	ts.t.Helper()
+	hash, _ := httpapi.HashPassword("een-lang-wachtwoord")
+	if _, _, err := ts.st.CreateOrganisationWithAdmin(context.Background(), org, store.User{Email: email, Name: "Coördinator", PasswordHash: hash}); err != nil {
+		ts.t.Fatal(err)
+	}
+	req := httptest.NewRequest("POST", "http://tafel.test/api/auth/login", strings.NewReader(`{"email":"`+email+`","password":"een-lang-wachtwoord"}`))
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := ts.srv.App().Test(req, -1)
+	if err != nil || resp.StatusCode != 200 {
+		ts.t.Fatalf("login: %v %v", resp.StatusCode, err)
+	}
+	var tn tenant
+	for _, c := range resp.Cookies() {
+		if c.Name == "tafel_session" {
+			tn.cookie = c.Name + "=" + c.Value
+		}
+	}
+	var out struct {
+		ID, JoinCode, Token string
+	}
+	decode := func(code int, b []byte, want int) {
+		ts.t.Helper()
+		if code != want {
+			ts.t.Fatalf("status %d, want %d: %s", code, want, b)
+		}
+		_ = json.Unmarshal(b, &out)
+	}
+	code, b := ts.do("POST", "/api/families", tn.cookie, map[string]string{"label": "Gezin J."})
+	decode(code, b, 201)
+	tn.familyID = out.ID
+	code, b = ts.do("POST", "/api/meetings", tn.cookie, map[string]any{"familyId": tn.familyID,
+		"parties": []map[string]string{{"name": "Moeder", "kind": "family"}}})
+	decode(code, b, 201)
+	tn.meetingID, tn.code = out.ID, out.JoinCode
+	code, b = ts.do("POST", "/api/join/"+tn.code, "", map[string]string{"name": "Sanne", "partyId": "party1"})
+	decode(code, b, 201)
+	tn.token = out.Token
+	return tn
+}
+
+// routeCase checks one route from organisation B's side against A's data.
+type routeCase func(t *testing.T, ts *tenancyServer, a, b tenant)
+
+// wantStatus asserts a request's status.
+func wantStatus(t *testing.T, ts *tenancyServer, want int, method, path, cookie string, body any) []byte {
+	t.Helper()
+	code, b := ts.do(method, path, cookie, body)
+	if code != want {
+		t.Fatalf("%s %s: %d %s, want %d", method, path, code, b, want)
+	}
+	return b
+}
+
+// routeCases has one entry per route of the app. A new route without an entry here
+// fails TestEveryRouteIsTenantScoped.
+var routeCases = map[string]routeCase{
+	"GET /healthz": func(t *testing.T, ts *tenancyServer, a, b tenant) {
+		wantStatus(t, ts, 200, "GET", "/healthz", b.cookie, nil)
+	},
+	"GET /readyz": func(t *testing.T, ts *tenancyServer, a, b tenant) {
+		wantStatus(t, ts, 200, "GET", "/readyz", b.cookie, nil)
+	},
+	"GET /api/setup": func(t *testing.T, ts *tenancyServer, a, b tenant) {
+		if body := wantStatus(t, ts, 200, "GET", "/api/setup", "", nil); string(body) != `{"needed":false}` {
+			t.Fatalf("setup = %s", body)
+		}
+	},
+	"POST /api/setup": func(t *testing.T, ts *tenancyServer, a, b tenant) {
+		wantStatus(t, ts, 403, "POST", "/api/setup", "", map[string]string{"token": "guess", "organisation": "X", "name": "X", "email": "x@example.org", "password": "een-lang-wachtwoord"})
+	},
+	"POST /api/auth/login": func(t *testing.T, ts *tenancyServer, a, b tenant) {
+		wantStatus(t, ts, 401, "POST", "/api/auth/login", "", map[string]string{"email": "nobody@example.org", "password": "x"})
+	},
+	"POST /api/auth/logout": func(t *testing.T, ts *tenancyServer, a, b tenant) {
+		wantStatus(t, ts, 401, "POST", "/api/auth/logout", "", nil)
+	},
+	"GET /api/auth/me": func(t *testing.T, ts *tenancyServer, a, b tenant) {
+		if body := wantStatus(t, ts, 200, "GET", "/api/auth/me", b.cookie, nil); !strings.Contains(string(body), "Organisatie B") {
+			t.Fatalf("me = %s", body)
+		}
+		wantStatus(t, ts, 401, "GET", "/api/auth/me", "Bearer "+a.token, nil)
+	},
+	"GET /api/families": func(t *testing.T, ts *tenancyServer, a, b tenant) {
+		if body := wantStatus(t, ts, 200, "GET", "/api/families", b.cookie, nil); strings.Contains(string(body), a.familyID) {
+			t.Fatalf("B lists A's family: %s", body)
+		}
+		wantStatus(t, ts, 401, "GET", "/api/families", "Bearer "+a.token, nil)
+	},
+	"POST /api/families": func(t *testing.T, ts *tenancyServer, a, b tenant) {
+		wantStatus(t, ts, 401, "POST", "/api/families", "Bearer "+a.token, map[string]string{"label": "Gezin K."})
+	},
+	"GET /api/meetings": func(t *testing.T, ts *tenancyServer, a, b tenant) {
+		if body := wantStatus(t, ts, 200, "GET", "/api/meetings", b.cookie, nil); strings.Contains(string(body), a.meetingID) {
+			t.Fatalf("B lists A's meeting: %s", body)
+		}
+	},
+	"POST /api/meetings": func(t *testing.T, ts *tenancyServer, a, b tenant) {
+		wantStatus(t, ts, 404, "POST", "/api/meetings", b.cookie, map[string]any{"familyId": a.familyID})
+	},
+	"POST /api/meetings/:id/parties": func(t *testing.T, ts *tenancyServer, a, b tenant) {
+		wantStatus(t, ts, 404, "POST", "/api/meetings/"+a.meetingID+"/parties", b.cookie, map[string]string{"name": "Buurvrouw", "kind": "network"})
+		wantStatus(t, ts, 401, "POST", "/api/meetings/"+a.meetingID+"/parties", "Bearer "+a.token, map[string]string{"name": "Buurvrouw", "kind": "network"})
+	},
+	"GET /api/meetings/:id/snapshot": func(t *testing.T, ts *tenancyServer, a, b tenant) {
+		wantStatus(t, ts, 404, "GET", "/api/meetings/"+a.meetingID+"/snapshot", b.cookie, nil)
+		wantStatus(t, ts, 404, "GET", "/api/meetings/"+a.meetingID+"/snapshot", "Bearer "+b.token, nil)
+		wantStatus(t, ts, 200, "GET", "/api/meetings/"+a.meetingID+"/snapshot", "Bearer "+a.token, nil)
+	},
+	"GET /api/meetings/:id/qr.svg": func(t *testing.T, ts *tenancyServer, a, b tenant) {
+		wantStatus(t, ts, 404, "GET", "/api/meetings/"+a.meetingID+"/qr.svg", b.cookie, nil)
+	},
+	"GET /api/meetings/:id/ws": func(t *testing.T, ts *tenancyServer, a, b tenant) {
+		checkForeignSocket(t, ts, a, b)
+	},
+	// Join by code is public on purpose: the code is the key, and guessing it is
+	// throttled (TestJoinCodeGuessingThrottled). It shows only the label and parties.
+	"GET /api/join/:code": func(t *testing.T, ts *tenancyServer, a, b tenant) {
+		body := wantStatus(t, ts, 200, "GET", "/api/join/"+a.code, "", nil)
+		if strings.Contains(string(body), "Sanne") {
+			t.Fatalf("join page shows who joined: %s", body)
+		}
+	},
+	"POST /api/join/:code": func(t *testing.T, ts *tenancyServer, a, b tenant) {
+		wantStatus(t, ts, 404, "POST", "/api/join/ZZZZZZZZ", "", map[string]string{"name": "X", "partyId": "party1"})
+	},
+}
+
+// TestEveryRouteIsTenantScoped enumerates the app's routes: each must have a case
+// in routeCases, so a new route without a tenancy check fails here. Another
+// organisation's coordinator, and a participant of another meeting, get 404.
+func TestEveryRouteIsTenantScoped(t *testing.T) {
+	for _, d := range storetest.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			ts := newTenancyServer(t, d)
+			a := ts.tenant("Organisatie A", "a@example.org")
+			b := ts.tenant("Organisatie B", "b@example.org")
+			seen := map[string]bool{}
+			for _, r := range ts.srv.App().GetRoutes(true) {
+				key := r.Method + " " + r.Path
+				if r.Method == "HEAD" || strings.HasSuffix(r.Path, "/*") || seen[key] {
+					continue // HEAD mirrors GET; catch-alls answer 404 or the app
+				}
+				seen[key] = true
+				check, ok := routeCases[key]
+				if !ok {
+					t.Errorf("route %s has no tenancy case in routeCases", key)
+					continue
+				}
+				t.Run(key, func(t *testing.T) { check(t, ts, a, b) })
+			}
+			for key := range routeCases {
+				if !seen[key] {
+					t.Errorf("routeCases has %s, which is no route", key)
+				}
+			}
+		})
+	}
+}
