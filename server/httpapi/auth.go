@@ -122,12 +122,23 @@ func (s *Server) login(c *fiber.Ctx) error {
 		for _, k := range keys {
 			s.logins.fail(k)
 		}
+		e := store.AuditEntry{ActorType: "anonymous", Action: store.AuditLoginFailed, ObjectType: "account", Outcome: "denied"}
+		if err == nil {
+			e.OrganisationID, e.ActorType, e.ActorID, e.ObjectID = u.OrganisationID, "user", u.ID, u.ID
+		}
+		if err := s.audit(c, e); err != nil {
+			return err
+		}
 		return meeting.Errorf(meeting.ECodeUnauthorized, "E-mail of wachtwoord klopt niet (wrong email or password)")
 	}
 	for _, k := range keys {
 		s.logins.succeed(k)
 	}
 	if err := s.startSession(c, u); err != nil {
+		return err
+	}
+	if err := s.audit(c, store.AuditEntry{OrganisationID: u.OrganisationID, ActorType: "user", ActorID: u.ID, ActorRole: u.Role,
+		Action: store.AuditLogin, ObjectType: "account", ObjectID: u.ID}); err != nil {
 		return err
 	}
 	return c.JSON(fiber.Map{"id": u.ID, "name": u.Name, "email": u.Email, "role": u.Role})
@@ -148,6 +159,9 @@ func (s *Server) logout(c *fiber.Ctx) error {
 		return err
 	}
 	c.ClearCookie(s.sessionCookie())
+	if err := s.audit(c, store.AuditEntry{Action: store.AuditLogout, ObjectType: "account", ObjectID: currentUser(c).ID}); err != nil {
+		return err
+	}
 	return c.SendStatus(fiber.StatusNoContent)
 }
 

@@ -55,9 +55,21 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		err = errNotFound
 	}
 	code := meeting.ErrorCode(err)
+	if u := currentUser(c); u != nil && (code == meeting.ECodeNotFound || code == meeting.ECodeForbidden) {
+		// A signed-in coordinator refused: worth knowing who probes what.
+		_ = s.audit(c, store.AuditEntry{Action: store.AuditDenied, ObjectType: "route", ObjectID: c.Route().Path,
+			Outcome: "denied", Detail: c.Method() + " " + clipPath(c.Path())})
+	}
 	if code == meeting.ECodeInternal {
 		s.log.Error("request failed", "method", c.Method(), "path", c.Route().Path, "err", err)
 	}
 	c.Set("Cache-Control", "no-store")
 	return c.Status(status(code)).JSON(fiber.Map{"code": code, "message": meeting.ErrorMessage(err)})
+}
+
+func clipPath(p string) string {
+	if len(p) > 150 {
+		return p[:150]
+	}
+	return p
 }

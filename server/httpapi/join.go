@@ -75,5 +75,9 @@ func (s *Server) join(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if err := s.audit(c, store.AuditEntry{OrganisationID: info.OrganisationID, ActorType: "participant", ActorID: pid, ActorRole: "participant",
+		Action: store.AuditCreate, ObjectType: "participant", ObjectID: pid, FamilyID: info.FamilyID}); err != nil {
+		return err
+	}
 	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"meetingId": info.ID, "participantId": pid, "token": token})
 }

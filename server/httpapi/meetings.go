@@ -35,6 +35,9 @@ func (s *Server) createFamily(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if err := s.audit(c, store.AuditEntry{Action: store.AuditCreate, ObjectType: "family", ObjectID: f.ID, FamilyID: f.ID}); err != nil {
+		return err
+	}
 	return c.Status(fiber.StatusCreated).JSON(f)
 }
 
@@ -106,6 +109,9 @@ func (s *Server) createMeeting(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if err := s.audit(c, store.AuditEntry{Action: store.AuditCreate, ObjectType: "meeting", ObjectID: info.ID, FamilyID: info.FamilyID}); err != nil {
+		return err
+	}
 	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"id": info.ID, "joinCode": info.JoinCode})
 }
 
@@ -129,6 +135,9 @@ func (s *Server) addParty(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if err := s.audit(c, store.AuditEntry{Action: store.AuditUpdate, ObjectType: "meeting", ObjectID: info.ID, FamilyID: info.FamilyID, Detail: "party.add"}); err != nil {
+		return err
+	}
 	last := res.Meeting.Parties[len(res.Meeting.Parties)-1]
 	return c.Status(fiber.StatusCreated).JSON(last)
 }
@@ -147,6 +156,10 @@ func (s *Server) snapshot(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
+		if err := s.audit(c, store.AuditEntry{OrganisationID: pt.OrganisationID, ActorType: "participant", ActorID: pt.ParticipantID,
+			ActorRole: "participant", Action: store.AuditRead, ObjectType: "meeting", ObjectID: id, FamilyID: pt.FamilyID}); err != nil {
+			return err
+		}
 		return c.JSON(view)
 	}
 	u := s.authenticate(c)
@@ -160,6 +173,9 @@ func (s *Server) snapshot(c *fiber.Ctx) error {
 	}
 	view, err := s.hub.Snapshot(ctx, info.ID, meeting.Viewer{Role: meeting.RoleCoordinator})
 	if err != nil {
+		return err
+	}
+	if err := s.audit(c, store.AuditEntry{Action: store.AuditRead, ObjectType: "meeting", ObjectID: info.ID, FamilyID: info.FamilyID}); err != nil {
 		return err
 	}
 	return c.JSON(view)

@@ -80,6 +80,7 @@ func (s *Server) routes(dist fs.FS) {
 
 	api.Get("/families", s.requireUser, s.listFamilies)
 	api.Post("/families", s.requireUser, s.createFamily)
+	api.Get("/families/:id/audit", s.requireUser, s.familyAudit)
 	api.Get("/meetings", s.requireUser, s.listMeetings)
 	api.Post("/meetings", s.requireUser, s.createMeeting)
 	api.Post("/meetings/:id/parties", s.requireUser, s.addParty)

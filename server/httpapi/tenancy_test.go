@@ -215,6 +215,28 @@ var routeCases = map[string]routeCase{
 	"POST /api/families": func(t *testing.T, ts *tenancyServer, a, b tenant) {
 		wantStatus(t, ts, 401, "POST", "/api/families", "Bearer "+a.token, map[string]string{"label": "Gezin K."})
 	},
+	"GET /api/families/:id/audit": func(t *testing.T, ts *tenancyServer, a, b tenant) {
+		wantStatus(t, ts, 404, "GET", "/api/families/"+a.familyID+"/audit", b.cookie, nil)
+		wantStatus(t, ts, 200, "GET", "/api/meetings/"+a.meetingID+"/snapshot", "Bearer "+a.token, nil)
+		body := wantStatus(t, ts, 200, "GET", "/api/families/"+a.familyID+"/audit", a.cookie, nil)
+		var records []store.AuditRecord
+		if err := json.Unmarshal(body, &records); err != nil {
+			t.Fatal(err)
+		}
+		// A's coordinator sees who created and read A's family's data, from where.
+		actions := map[string]bool{}
+		for _, r := range records {
+			actions[r.Action+" "+r.ObjectType] = true
+			if r.Address == "" {
+				t.Fatalf("audit record without address: %+v", r)
+			}
+		}
+		for _, want := range []string{"create family", "create meeting", "create participant", "read meeting"} {
+			if !actions[want] {
+				t.Fatalf("family audit lacks %q: %v", want, actions)
+			}
+		}
+	},
 	"GET /api/meetings": func(t *testing.T, ts *tenancyServer, a, b tenant) {
 		if body := wantStatus(t, ts, 200, "GET", "/api/meetings", b.cookie, nil); strings.Contains(string(body), a.meetingID) {
 			t.Fatalf("B lists A's meeting: %s", body)

@@ -160,16 +160,24 @@ func (s *Store) project(tx *gorm.DB, meetingID string, events []meeting.Event, j
 
 // ParticipantToken is what a participant's token unlocks.
 type ParticipantToken struct {
-	MeetingID     string
-	ParticipantID string
-	Status        meeting.ParticipantStatus
+	MeetingID      string
+	ParticipantID  string
+	Status         meeting.ParticipantStatus
+	OrganisationID string
+	FamilyID       string
 }
 
 // FindParticipantByToken returns the participant a token belongs to.
 func (s *Store) FindParticipantByToken(ctx context.Context, tokenHash string) (ParticipantToken, error) {
-	var r participantRow
-	err := s.db.WithContext(ctx).Where("token_hash = ?", tokenHash).Take(&r).Error
-	return ParticipantToken{MeetingID: r.MeetingID, ParticipantID: r.ID, Status: meeting.ParticipantStatus(r.Status)}, translate(err)
+	var r struct {
+		MeetingID, ID, Status, OrganisationID, FamilyID string
+	}
+	err := s.db.WithContext(ctx).Table("participants").
+		Select("participants.meeting_id, participants.id, participants.status, meetings.organisation_id, meetings.family_id").
+		Joins("JOIN meetings ON meetings.id = participants.meeting_id").
+		Where("participants.token_hash = ?", tokenHash).Take(&r).Error
+	return ParticipantToken{MeetingID: r.MeetingID, ParticipantID: r.ID, Status: meeting.ParticipantStatus(r.Status),
+		OrganisationID: r.OrganisationID, FamilyID: r.FamilyID}, translate(err)
 }
 
 // PlanVersions returns a meeting's closed plans, oldest first.

@@ -53,8 +53,10 @@ func TestMigrations(t *testing.T) {
 		if err := s.Ready(ctx); err != nil {
 			t.Fatalf("fresh store not ready: %v", err)
 		}
-		if err := s.MigrateDown(ctx); err != nil {
-			t.Fatalf("down: %v", err)
+		for v, _ := s.Version(ctx); v > 0; v, _ = s.Version(ctx) {
+			if err := s.MigrateDown(ctx); err != nil {
+				t.Fatalf("down from %d: %v", v, err)
+			}
 		}
 		if v, _ := s.Version(ctx); v != 0 {
 			t.Fatalf("version after down = %d", v)

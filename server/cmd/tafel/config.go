@@ -68,6 +68,7 @@ Usage:
                                apply, revert one, or show database migrations
   tafel user create --organisation NAME --email EMAIL --name NAME [--role admin|coordinator] [--password-stdin]
                                add a coordinator account and print a one-time link to set the password
+  tafel audit verify           check the audit log's hash chain; exits 1 if a row was changed, inserted or removed
   tafel --help                 this text
 
 Environment (NAME_FILE reads the value from a file, for secrets):

@@ -56,6 +56,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return migrate(ctx, cfg, args, stdout)
 	case "user":
 		return userCommand(ctx, cfg, args, stdin, stdout)
+	case "audit":
+		return auditCommand(ctx, cfg, args, stdout)
 	}
 	printHelp(stdout)
 	return fmt.Errorf("unknown command %q", cmd)
@@ -242,5 +244,32 @@ func userCommand(ctx context.Context, cfg Config, args []string, stdin io.Reader
 		}
 		fmt.Fprintf(out, "Open this link within one hour to choose a password:\n\n  %s/setup?token=%s\n", cfg.BaseURL, token)
 	}
+	return nil
+}
+
+// errAuditBroken makes `tafel audit verify` exit non-zero.
+var errAuditBroken = errors.New("the audit log has been tampered with")
+
+func auditCommand(ctx context.Context, cfg Config, args []string, out io.Writer) error {
+	if len(args) == 0 || args[0] != "verify" {
+		return fmt.Errorf("audit: use 'tafel audit verify'")
+	}
+	st, err := store.Open(ctx, cfg.DatabaseURL, cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	checked, problems, err := st.VerifyAudit(ctx)
+	if err != nil {
+		return err
+	}
+	for _, p := range problems {
+		fmt.Fprintln(out, p.String())
+	}
+	if len(problems) > 0 {
+		fmt.Fprintf(out, "%d entries checked, %d problems\n", checked, len(problems))
+		return errAuditBroken
+	}
+	fmt.Fprintf(out, "%d entries checked, the chain is intact\n", checked)
 	return nil
 }

@@ -1,0 +1,44 @@
+package httpapi
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/tafel-met/tafel/server/store"
+)
+
+// audit records an access in the audit log with who, from where and when.
+// No log, no access: a failure to write it fails the request.
+func (s *Server) audit(c *fiber.Ctx, e store.AuditEntry) error {
+	if u := currentUser(c); u != nil && e.ActorID == "" {
+		e.ActorType, e.ActorID, e.ActorRole = "user", u.ID, u.Role
+		if e.OrganisationID == "" {
+			e.OrganisationID = u.OrganisationID
+		}
+	}
+	if e.ActorType == "" {
+		e.ActorType = "anonymous"
+	}
+	e.Address, e.UserAgent = c.IP(), c.Get(fiber.HeaderUserAgent)
+	if err := s.store.Audit(c.UserContext(), e); err != nil {
+		s.log.Error("audit log write failed", "err", err)
+		return err
+	}
+	return nil
+}
+
+// familyAudit shows the organisation's coordinators who accessed a family's data.
+func (s *Server) familyAudit(c *fiber.Ctx) error {
+	u := currentUser(c)
+	f, err := s.store.FindFamily(c.UserContext(), u.OrganisationID, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	if err := s.audit(c, store.AuditEntry{Action: store.AuditRead, ObjectType: "audit", ObjectID: f.ID, FamilyID: f.ID}); err != nil {
+		return err
+	}
+	records, err := s.store.FamilyAudit(c.UserContext(), u.OrganisationID, f.ID, 500)
+	if err != nil {
+		return err
+	}
+	return c.JSON(records)
+}
