@@ -1,8 +1,13 @@
 package httpapi_test
 
 import (
+	"context"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/tafel-met/tafel/server/httpapi"
+	"github.com/tafel-met/tafel/server/realtime/wsclient"
 
 	"github.com/tafel-met/tafel/server/store"
 )
@@ -90,4 +95,61 @@ func TestSecurityHeaders(t *testing.T) {
 			t.Errorf("%s: Cache-Control = %q, want no-store", path, resp.Header.Get("Cache-Control"))
 		}
 	}
+}
+
+func TestEraseFamily(t *testing.T) {
+	ts := newTenancyServer(t, store.SQLite)
+	a := ts.tenant("Organisatie A", "a@example.org")
+	ws, err := wsclient.Dial(ts.addr, a.meetingID, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	if err := ws.Hello(a.token, "", 0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ws.WaitFor(func(f wsclient.Frame) bool { return f.Type == "snapshot" }, 5*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	// A coordinator who is not an admin may not erase.
+	coordCookie := ts.login(t, "Organisatie A", "c@example.org", "coordinator")
+	wantStatus(t, ts, 403, "DELETE", "/api/families/"+a.familyID, coordCookie, nil)
+	wantStatus(t, ts, 200, "GET", "/api/meetings/"+a.meetingID+"/snapshot", a.cookie, nil)
+
+	wantStatus(t, ts, 200, "DELETE", "/api/families/"+a.familyID, a.cookie, nil)
+	if _, err := ws.WaitClosed(time.Second); err != nil {
+		t.Fatalf("participant's socket still open after erasure: %v", err)
+	}
+	wantStatus(t, ts, 404, "GET", "/api/meetings/"+a.meetingID+"/snapshot", a.cookie, nil)
+	wantStatus(t, ts, 404, "GET", "/api/meetings/"+a.meetingID+"/snapshot", "Bearer "+a.token, nil)
+	wantStatus(t, ts, 404, "GET", "/api/join/"+a.code, "", nil)
+	body := wantStatus(t, ts, 200, "GET", "/api/families/"+a.familyID+"/audit", a.cookie, nil)
+	if !strings.Contains(string(body), `"detail":"erasure"`) {
+		t.Fatalf("erasure not in the family's audit log: %s", body)
+	}
+}
+
+// login adds an account with role to an existing organisation and signs it in.
+func (ts *tenancyServer) login(t *testing.T, org, email, role string) string {
+	t.Helper()
+	o, err := ts.st.FindOrganisationByName(context.Background(), org)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hash, _ := httpapi.HashPassword("een-lang-wachtwoord")
+	if _, err := ts.st.CreateUser(context.Background(), store.User{OrganisationID: o.ID, Email: email, Name: "Coördinator", Role: role, PasswordHash: hash}); err != nil {
+		t.Fatal(err)
+	}
+	req := newRequestBody("POST", "/api/auth/login", "", strings.NewReader(`{"email":"`+email+`","password":"een-lang-wachtwoord"}`))
+	resp, err := ts.srv.App().Test(req, -1)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("login: %v", err)
+	}
+	for _, c := range resp.Cookies() {
+		if c.Name == "tafel_session" {
+			return c.Name + "=" + c.Value
+		}
+	}
+	t.Fatal("no session cookie")
+	return ""
 }

@@ -81,6 +81,8 @@ func (s *Server) routes(dist fs.FS) {
 	api.Get("/families", s.requireUser, s.listFamilies)
 	api.Post("/families", s.requireUser, s.createFamily)
 	api.Get("/families/:id/audit", s.requireUser, s.familyAudit)
+	api.Get("/families/:id/export.json", s.requireUser, s.exportFamily)
+	api.Delete("/families/:id", s.requireUser, s.eraseFamily)
 	api.Get("/meetings", s.requireUser, s.listMeetings)
 	api.Post("/meetings", s.requireUser, s.createMeeting)
 	api.Post("/meetings/:id/parties", s.requireUser, s.addParty)

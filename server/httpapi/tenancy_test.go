@@ -237,6 +237,19 @@ var routeCases = map[string]routeCase{
 			}
 		}
 	},
+	"GET /api/families/:id/export.json": func(t *testing.T, ts *tenancyServer, a, b tenant) {
+		wantStatus(t, ts, 404, "GET", "/api/families/"+a.familyID+"/export.json", b.cookie, nil)
+		wantStatus(t, ts, 401, "GET", "/api/families/"+a.familyID+"/export.json", "Bearer "+a.token, nil)
+		if body := wantStatus(t, ts, 200, "GET", "/api/families/"+a.familyID+"/export.json", a.cookie, nil); !strings.Contains(string(body), "Sanne") {
+			t.Fatalf("family export lacks its participant: %.200s", body)
+		}
+	},
+	"DELETE /api/families/:id": func(t *testing.T, ts *tenancyServer, a, b tenant) {
+		// b's coordinator is an admin of B, and still cannot touch A's family.
+		wantStatus(t, ts, 404, "DELETE", "/api/families/"+a.familyID, b.cookie, nil)
+		wantStatus(t, ts, 401, "DELETE", "/api/families/"+a.familyID, "Bearer "+a.token, nil)
+		wantStatus(t, ts, 200, "GET", "/api/meetings/"+a.meetingID+"/snapshot", a.cookie, nil)
+	},
 	"GET /api/meetings": func(t *testing.T, ts *tenancyServer, a, b tenant) {
 		if body := wantStatus(t, ts, 200, "GET", "/api/meetings", b.cookie, nil); strings.Contains(string(body), a.meetingID) {
 			t.Fatalf("B lists A's meeting: %s", body)

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"errors"
 	"testing"
 	"time"
@@ -13,10 +14,14 @@ import (
 
 var ctx = context.Background()
 
+var fixtures int
+
 // fixture creates an organisation, a family and a meeting with two parties.
 func fixture(t *testing.T, s *store.Store) (store.Organisation, store.MeetingInfo) {
 	t.Helper()
-	org, _, err := s.CreateOrganisationWithAdmin(ctx, "Gemeente Voorbeeld "+t.Name(), store.User{Email: t.Name() + "@example.org", Name: "Coördinator", PasswordHash: "x"})
+	fixtures++
+	org, _, err := s.CreateOrganisationWithAdmin(ctx, fmt.Sprintf("Gemeente Voorbeeld %d", fixtures),
+		store.User{Email: fmt.Sprintf("coordinator%d@example.org", fixtures), Name: "Coördinator", PasswordHash: "x"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -18,6 +19,12 @@ type Config struct {
 	LogLevel    string
 	IdleTimeout time.Duration
 	MaxSession  time.Duration
+	// RetentionDays is how long a closed meeting's personal data is kept, unless
+	// its organisation chose otherwise; PurgeEvery is how often purge runs.
+	RetentionDays int
+	PurgeEvery    time.Duration
+	// AllowedOrigins are extra browser origins for the API and websockets.
+	AllowedOrigins []string
 }
 
 // setting documents one environment variable for --help.
@@ -35,6 +42,22 @@ var settings = []setting{
 	{"TAFEL_LOG_LEVEL", "info", "debug, info, warn or error", func(c *Config, v string) error { c.LogLevel = v; return nil }},
 	{"TAFEL_SESSION_IDLE", "30m", "a coordinator's session ends after this long unused", func(c *Config, v string) (err error) { c.IdleTimeout, err = time.ParseDuration(v); return }},
 	{"TAFEL_SESSION_MAX", "12h", "and after this long in any case", func(c *Config, v string) (err error) { c.MaxSession, err = time.ParseDuration(v); return }},
+	{"TAFEL_RETENTION_DAYS", "365", "days a closed meeting's personal data is kept (an organisation may set its own)", func(c *Config, v string) (err error) {
+		c.RetentionDays, err = strconv.Atoi(v)
+		if err == nil && c.RetentionDays < 1 {
+			err = fmt.Errorf("must be at least 1")
+		}
+		return
+	}},
+	{"TAFEL_PURGE_EVERY", "1h", "how often the purge of expired data runs (0 turns it off)", func(c *Config, v string) (err error) { c.PurgeEvery, err = time.ParseDuration(v); return }},
+	{"TAFEL_ALLOWED_ORIGINS", "", "extra browser origins, comma-separated, for a frontend served elsewhere", func(c *Config, v string) error {
+		for _, o := range strings.Split(v, ",") {
+			if o = strings.TrimSpace(o); o != "" {
+				c.AllowedOrigins = append(c.AllowedOrigins, strings.TrimRight(o, "/"))
+			}
+		}
+		return nil
+	}},
 }
 
 // LoadConfig reads the defaults, then the environment; NAME_FILE reads a secret from a file.
@@ -68,6 +91,7 @@ Usage:
                                apply, revert one, or show database migrations
   tafel user create --organisation NAME --email EMAIL --name NAME [--role admin|coordinator] [--password-stdin]
                                add a coordinator account and print a one-time link to set the password
+  tafel purge [--dry-run]      delete closed meetings whose retention has run out (also runs every TAFEL_PURGE_EVERY)
   tafel audit verify           check the audit log's hash chain; exits 1 if a row was changed, inserted or removed
   tafel --help                 this text
 

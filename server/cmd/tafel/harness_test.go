@@ -27,13 +27,19 @@ type testServer struct {
 
 func startServer(t testing.TB, d store.Dialect) *testServer {
 	t.Helper()
+	return startServerOn(t, storetest.URL(t, d))
+}
+
+// startServerOn starts the real Main on a given database.
+func startServerOn(t testing.TB, databaseURL string) *testServer {
+	t.Helper()
 	cfg, err := LoadConfig(func(string) string { return "" })
 	if err != nil {
 		t.Fatal(err)
 	}
 	cfg.Addr = "127.0.0.1:0"
 	cfg.DataDir = t.TempDir()
-	cfg.DatabaseURL = storetest.URL(t, d)
+	cfg.DatabaseURL = databaseURL
 	cfg.LogLevel = "warn"
 	m := NewMain(cfg, io.Discard)
 	if err := m.Run(context.Background()); err != nil {

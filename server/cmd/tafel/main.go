@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -58,6 +59,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return userCommand(ctx, cfg, args, stdin, stdout)
 	case "audit":
 		return auditCommand(ctx, cfg, args, stdout)
+	case "purge":
+		return purgeCommand(ctx, cfg, args, stdout)
 	}
 	printHelp(stdout)
 	return fmt.Errorf("unknown command %q", cmd)
@@ -75,6 +78,10 @@ type Main struct {
 	Broker realtime.Broker
 	ln     net.Listener
 	served chan error
+
+	stopPurge, purgeDone chan struct{}
+	closeOnce            sync.Once
+	closeErr             error
 }
 
 // NewMain returns an unstarted server.
@@ -100,8 +107,8 @@ func (m *Main) Run(ctx context.Context) error {
 	m.Broker = realtime.NewMemoryBroker()
 	m.Hub = realtime.NewHub(st, m.Broker, m.Log)
 	dist, _ := frontend.Dist()
-	m.HTTP = httpapi.New(httpapi.Config{BaseURL: m.Config.BaseURL, IdleTimeout: m.Config.IdleTimeout, MaxSession: m.Config.MaxSession},
-		st, m.Hub, dist, m.Log)
+	m.HTTP = httpapi.New(httpapi.Config{BaseURL: m.Config.BaseURL, IdleTimeout: m.Config.IdleTimeout, MaxSession: m.Config.MaxSession,
+		AllowedOrigins: m.Config.AllowedOrigins}, st, m.Hub, dist, m.Log)
 	if err := m.printSetupLink(ctx); err != nil {
 		return err
 	}
@@ -111,6 +118,11 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	m.served = make(chan error, 1)
 	go func() { m.served <- m.HTTP.Listener(m.ln) }()
+	if m.Config.PurgeEvery > 0 {
+		m.stopPurge = make(chan struct{})
+		m.purgeDone = make(chan struct{})
+		go m.purgeLoop()
+	}
 	m.Log.Info("tafel is serving", "addr", m.ln.Addr().String(), "database", st.Dialect(), "url", m.Config.BaseURL)
 	return nil
 }
@@ -129,9 +141,19 @@ func (m *Main) printSetupLink(ctx context.Context) error {
 	return nil
 }
 
-// Close stops serving, disconnects clients and closes the database.
+// Close stops serving, disconnects clients and closes the database. It may be
+// called more than once.
 func (m *Main) Close() error {
+	m.closeOnce.Do(func() { m.closeErr = m.close() })
+	return m.closeErr
+}
+
+func (m *Main) close() error {
 	var errs []error
+	if m.stopPurge != nil {
+		close(m.stopPurge)
+		<-m.purgeDone
+	}
 	if m.Hub != nil {
 		m.Hub.Close()
 	}
@@ -271,5 +293,75 @@ func auditCommand(ctx context.Context, cfg Config, args []string, out io.Writer)
 		return errAuditBroken
 	}
 	fmt.Fprintf(out, "%d entries checked, the chain is intact\n", checked)
+	return nil
+}
+
+// purgeLoop deletes expired personal data now and then, until Close.
+func (m *Main) purgeLoop() {
+	defer close(m.purgeDone)
+	t := time.NewTicker(m.Config.PurgeEvery)
+	defer t.Stop()
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+		n, err := purge(ctx, m.Store, m.Config.RetentionDays, time.Now(), false, io.Discard, m.Hub.CloseErased)
+		cancel()
+		if err != nil {
+			m.Log.Error("purge failed", "err", err)
+		} else if n > 0 {
+			m.Log.Info("purged closed meetings past their retention", "meetings", n)
+		}
+		select {
+		case <-m.stopPurge:
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// purge deletes every closed meeting whose retention has run out at now, each with
+// an audit record; with dryRun it only lists them.
+func purge(ctx context.Context, st *store.Store, defaultDays int, now time.Time, dryRun bool, out io.Writer, closed func(string)) (int, error) {
+	due, err := st.DueForPurge(ctx, now, defaultDays)
+	if err != nil {
+		return 0, err
+	}
+	for _, p := range due {
+		fmt.Fprintf(out, "meeting %s (closed %s)\n", p.MeetingID, p.ClosedAt.Format("2006-01-02"))
+		if dryRun {
+			continue
+		}
+		if err := st.PurgeMeeting(ctx, p, store.AuditEntry{OrganisationID: p.OrganisationID, ActorType: "system", ActorID: "purge",
+			ActorRole: "system", Action: store.AuditDelete, ObjectType: "meeting", ObjectID: p.MeetingID, FamilyID: p.FamilyID,
+			Detail: "retention"}); err != nil {
+			return 0, err
+		}
+		if closed != nil {
+			closed(p.MeetingID)
+		}
+	}
+	return len(due), nil
+}
+
+func purgeCommand(ctx context.Context, cfg Config, args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("purge", flag.ContinueOnError)
+	fs.SetOutput(out)
+	dry := fs.Bool("dry-run", false, "list what is due without deleting it")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	st, err := store.Open(ctx, cfg.DatabaseURL, cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	n, err := purge(ctx, st, cfg.RetentionDays, time.Now(), *dry, out, nil)
+	if err != nil {
+		return err
+	}
+	verb := "purged"
+	if *dry {
+		verb = "due"
+	}
+	fmt.Fprintf(out, "%d closed meetings %s (retention %d days unless the organisation set its own)\n", n, verb, cfg.RetentionDays)
 	return nil
 }
