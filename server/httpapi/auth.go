@@ -10,6 +10,7 @@ import (
 
 	"github.com/alexedwards/argon2id"
 	"github.com/gofiber/fiber/v2"
+	"github.com/pquerna/otp/totp"
 
 	"github.com/tafel-met/tafel/server/meeting"
 	"github.com/tafel-met/tafel/server/store"
@@ -99,6 +100,7 @@ func (s *Server) login(c *fiber.Ctx) error {
 	var in struct {
 		Email    string `json:"email"`
 		Password string `json:"password"`
+		Code     string `json:"code"` // the second factor, when the account has one
 	}
 	if err := decodeBody(c, &in); err != nil {
 		return err
@@ -117,6 +119,12 @@ func (s *Server) login(c *fiber.Ctx) error {
 	} else {
 		// Spend the same time on an unknown email, so timing tells nothing.
 		_, _ = argon2id.ComparePasswordAndHash(in.Password, dummyHash)
+	}
+	if ok && u.TOTPEnabled {
+		if strings.TrimSpace(in.Code) == "" {
+			return meeting.Errorf(ECodeTOTPRequired, "Vul de code uit je app in (enter the code from your authenticator app)")
+		}
+		ok = totp.Validate(strings.TrimSpace(in.Code), u.TOTPSecret)
 	}
 	if !ok {
 		for _, k := range keys {
@@ -167,7 +175,7 @@ func (s *Server) logout(c *fiber.Ctx) error {
 
 func (s *Server) me(c *fiber.Ctx) error {
 	u := currentUser(c)
-	return c.JSON(fiber.Map{"id": u.ID, "name": u.Name, "email": u.Email, "role": u.Role, "organisation": u.Organisation})
+	return c.JSON(fiber.Map{"id": u.ID, "name": u.Name, "email": u.Email, "role": u.Role, "organisation": u.Organisation, "totpEnabled": u.TOTPEnabled})
 }
 
 func (s *Server) setupNeeded(c *fiber.Ctx) error {

@@ -19,7 +19,7 @@ func status(code string) int {
 	switch code {
 	case meeting.ECodeInvalidJSON, meeting.ECodeInvalidInput, meeting.ECodeInvalidUTF8, meeting.ECodeUnknownCommand:
 		return fiber.StatusBadRequest
-	case meeting.ECodeUnauthorized:
+	case meeting.ECodeUnauthorized, ECodeTOTPRequired:
 		return fiber.StatusUnauthorized
 	case meeting.ECodeForbidden:
 		return fiber.StatusForbidden

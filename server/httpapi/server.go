@@ -77,6 +77,13 @@ func (s *Server) routes(dist fs.FS) {
 	api.Post("/auth/login", s.login)
 	api.Post("/auth/logout", s.requireUser, s.logout)
 	api.Get("/auth/me", s.requireUser, s.me)
+	api.Post("/auth/totp/setup", s.requireUser, s.totpSetup)
+	api.Post("/auth/totp/enable", s.requireUser, s.totpEnable)
+	api.Post("/auth/totp/disable", s.requireUser, s.totpDisable)
+
+	api.Get("/users", s.requireUser, requireAdmin, s.listUsers)
+	api.Post("/users", s.requireUser, requireAdmin, s.createUser)
+	api.Delete("/users/:id", s.requireUser, requireAdmin, s.deleteUser)
 
 	api.Get("/families", s.requireUser, s.listFamilies)
 	api.Post("/families", s.requireUser, s.createFamily)

@@ -206,6 +206,28 @@ var routeCases = map[string]routeCase{
 		}
 		wantStatus(t, ts, 401, "GET", "/api/auth/me", "Bearer "+a.token, nil)
 	},
+	"POST /api/auth/totp/setup": func(t *testing.T, ts *tenancyServer, a, b tenant) {
+		wantStatus(t, ts, 401, "POST", "/api/auth/totp/setup", "Bearer "+a.token, nil)
+	},
+	"POST /api/auth/totp/enable": func(t *testing.T, ts *tenancyServer, a, b tenant) {
+		wantStatus(t, ts, 401, "POST", "/api/auth/totp/enable", "Bearer "+a.token, map[string]string{"code": "123456"})
+	},
+	"POST /api/auth/totp/disable": func(t *testing.T, ts *tenancyServer, a, b tenant) {
+		wantStatus(t, ts, 401, "POST", "/api/auth/totp/disable", "", map[string]string{"code": "123456"})
+	},
+	"GET /api/users": func(t *testing.T, ts *tenancyServer, a, b tenant) {
+		if body := wantStatus(t, ts, 200, "GET", "/api/users", b.cookie, nil); strings.Contains(string(body), "a@example.org") {
+			t.Fatalf("B lists A's accounts: %s", body)
+		}
+	},
+	"POST /api/users": func(t *testing.T, ts *tenancyServer, a, b tenant) {
+		wantStatus(t, ts, 401, "POST", "/api/users", "Bearer "+a.token, map[string]string{"email": "x@example.org", "name": "X"})
+	},
+	"DELETE /api/users/:id": func(t *testing.T, ts *tenancyServer, a, b tenant) {
+		users, _ := ts.st.ListUsers(context.Background(), ts.orgOf(t, "Organisatie A"))
+		wantStatus(t, ts, 404, "DELETE", "/api/users/"+users[0].ID, b.cookie, nil)
+		wantStatus(t, ts, 200, "GET", "/api/auth/me", a.cookie, nil)
+	},
 	"GET /api/families": func(t *testing.T, ts *tenancyServer, a, b tenant) {
 		if body := wantStatus(t, ts, 200, "GET", "/api/families", b.cookie, nil); strings.Contains(string(body), a.familyID) {
 			t.Fatalf("B lists A's family: %s", body)
@@ -316,4 +338,13 @@ func TestEveryRouteIsTenantScoped(t *testing.T) {
 			}
 		})
 	}
+}
+
+func (ts *tenancyServer) orgOf(t *testing.T, name string) string {
+	t.Helper()
+	o, err := ts.st.FindOrganisationByName(context.Background(), name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return o.ID
 }

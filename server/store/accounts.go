@@ -22,6 +22,8 @@ type User struct {
 	Name           string
 	Role           string
 	PasswordHash   string
+	TOTPSecret     string
+	TOTPEnabled    bool
 }
 
 // Session is a signed-in coordinator.
@@ -47,6 +49,8 @@ type userRow struct {
 	Name           string
 	Role           string
 	PasswordHash   string
+	TOTPSecret     string `gorm:"column:totp_secret"`
+	TOTPEnabled    bool   `gorm:"column:totp_enabled"`
 	CreatedAt      time.Time
 }
 
@@ -73,7 +77,8 @@ type setupTokenRow struct {
 func (setupTokenRow) TableName() string { return "setup_tokens" }
 
 func (r userRow) user() User {
-	return User{ID: r.ID, OrganisationID: r.OrganisationID, Email: r.Email, Name: r.Name, Role: r.Role, PasswordHash: r.PasswordHash}
+	return User{ID: r.ID, OrganisationID: r.OrganisationID, Email: r.Email, Name: r.Name, Role: r.Role, PasswordHash: r.PasswordHash,
+		TOTPSecret: r.TOTPSecret, TOTPEnabled: r.TOTPEnabled}
 }
 
 // CountUsers returns how many accounts exist in all organisations.
@@ -214,4 +219,45 @@ func (s *Store) UseSetupToken(ctx context.Context, tokenHash string) (string, er
 		return nil
 	})
 	return userID, err
+}
+
+// ListUsers returns an organisation's accounts, by name.
+func (s *Store) ListUsers(ctx context.Context, orgID string) ([]User, error) {
+	var rows []userRow
+	if err := s.db.WithContext(ctx).Where("organisation_id = ?", orgID).Order("name, email").Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := make([]User, len(rows))
+	for i, r := range rows {
+		out[i] = r.user()
+	}
+	return out, nil
+}
+
+// DeleteUser removes one of an organisation's accounts and its sessions.
+func (s *Store) DeleteUser(ctx context.Context, orgID, userID string) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Where("user_id = ?", userID).Delete(&sessionRow{}).Error; err != nil {
+			return err
+		}
+		if err := tx.Where("user_id = ?", userID).Delete(&setupTokenRow{}).Error; err != nil {
+			return err
+		}
+		res := tx.Where("organisation_id = ? AND id = ?", orgID, userID).Delete(&userRow{})
+		if res.Error == nil && res.RowsAffected == 0 {
+			return ErrNotFound
+		}
+		return res.Error
+	})
+}
+
+// SetTOTP stores an account's TOTP secret and whether it is in use.
+func (s *Store) SetTOTP(ctx context.Context, userID, secret string, enabled bool) error {
+	return s.db.WithContext(ctx).Model(&userRow{}).Where("id = ?", userID).
+		Updates(map[string]any{"totp_secret": secret, "totp_enabled": enabled}).Error
+}
+
+// DeleteSessionsOf ends every session of an account, after a password or factor change.
+func (s *Store) DeleteSessionsOf(ctx context.Context, userID string) error {
+	return s.db.WithContext(ctx).Where("user_id = ?", userID).Delete(&sessionRow{}).Error
 }

@@ -1,0 +1,2 @@
+ALTER TABLE users DROP COLUMN totp_enabled;
+ALTER TABLE users DROP COLUMN totp_secret;

@@ -1,0 +1,165 @@
+package httpapi
+
+import (
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/pquerna/otp/totp"
+
+	"github.com/tafel-met/tafel/server/meeting"
+	"github.com/tafel-met/tafel/server/store"
+)
+
+// ECodeTOTPRequired asks the client for the second factor's code.
+const ECodeTOTPRequired = "totp_required"
+
+// requireAdmin lets only an organisation's admins through.
+func requireAdmin(c *fiber.Ctx) error {
+	if currentUser(c).Role != "admin" {
+		return meeting.Errorf(meeting.ECodeForbidden, "Alleen een beheerder kan dit (admins only)")
+	}
+	return c.Next()
+}
+
+type accountView struct {
+	ID          string `json:"id"`
+	Email       string `json:"email"`
+	Name        string `json:"name"`
+	Role        string `json:"role"`
+	TOTPEnabled bool   `json:"totpEnabled"`
+	Active      bool   `json:"active"` // has a password
+}
+
+func (s *Server) listUsers(c *fiber.Ctx) error {
+	users, err := s.store.ListUsers(c.UserContext(), currentUser(c).OrganisationID)
+	if err != nil {
+		return err
+	}
+	out := make([]accountView, len(users))
+	for i, u := range users {
+		out[i] = accountView{ID: u.ID, Email: u.Email, Name: u.Name, Role: u.Role, TOTPEnabled: u.TOTPEnabled, Active: u.PasswordHash != ""}
+	}
+	return c.JSON(out)
+}
+
+// createUser adds an account to the admin's organisation and returns a one-time
+// link, valid for an hour, where its owner chooses a password.
+func (s *Server) createUser(c *fiber.Ctx) error {
+	var in struct {
+		Email string `json:"email"`
+		Name  string `json:"name"`
+		Role  string `json:"role"`
+	}
+	if err := decodeBody(c, &in); err != nil {
+		return err
+	}
+	admin := currentUser(c)
+	acc, err := CheckAccount(admin.Organisation, in.Name, in.Email)
+	if err != nil {
+		return err
+	}
+	if in.Role == "" {
+		in.Role = "coordinator"
+	}
+	if in.Role != "admin" && in.Role != "coordinator" {
+		return meeting.Errorf(meeting.ECodeInvalidInput, "Rol is admin of coordinator (role admin or coordinator)")
+	}
+	u, err := s.store.CreateUser(c.UserContext(), store.User{OrganisationID: admin.OrganisationID, Email: acc.Email, Name: acc.Name, Role: in.Role})
+	if errors.Is(err, store.ErrDuplicate) {
+		return meeting.Errorf(meeting.ECodeConflict, "Dit e-mailadres heeft al een account (email taken)")
+	}
+	if err != nil {
+		return err
+	}
+	token := store.NewToken()
+	if err := s.store.CreateSetupToken(c.UserContext(), store.HashToken(token), u.ID, time.Now().Add(time.Hour)); err != nil {
+		return err
+	}
+	if err := s.audit(c, store.AuditEntry{Action: store.AuditCreate, ObjectType: "account", ObjectID: u.ID, Detail: in.Role}); err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"id": u.ID, "setupUrl": strings.TrimRight(s.cfg.BaseURL, "/") + "/setup?token=" + token})
+}
+
+func (s *Server) deleteUser(c *fiber.Ctx) error {
+	admin := currentUser(c)
+	id := c.Params("id")
+	if id == admin.ID {
+		return meeting.Errorf(meeting.ECodeConflict, "Je kunt je eigen account niet verwijderen (not your own account)")
+	}
+	if err := s.store.DeleteUser(c.UserContext(), admin.OrganisationID, id); err != nil {
+		return err
+	}
+	if err := s.audit(c, store.AuditEntry{Action: store.AuditDelete, ObjectType: "account", ObjectID: id}); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// totpSetup makes a new secret for the signed-in account; it is used only once
+// confirmed with a code from the app (totpEnable).
+func (s *Server) totpSetup(c *fiber.Ctx) error {
+	u := currentUser(c)
+	if u.TOTPEnabled {
+		return meeting.Errorf(meeting.ECodeConflict, "Tweestapsverificatie staat al aan (already enabled)")
+	}
+	key, err := totp.Generate(totp.GenerateOpts{Issuer: "Tafel", AccountName: u.Email})
+	if err != nil {
+		return err
+	}
+	if err := s.store.SetTOTP(c.UserContext(), u.ID, key.Secret(), false); err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"secret": key.Secret(), "url": key.URL()})
+}
+
+func (s *Server) totpCode(c *fiber.Ctx) (string, error) {
+	var in struct {
+		Code string `json:"code"`
+	}
+	if err := decodeBody(c, &in); err != nil {
+		return "", err
+	}
+	return strings.TrimSpace(in.Code), nil
+}
+
+func (s *Server) totpEnable(c *fiber.Ctx) error {
+	u := currentUser(c)
+	code, err := s.totpCode(c)
+	if err != nil {
+		return err
+	}
+	if u.TOTPSecret == "" || u.TOTPEnabled {
+		return meeting.Errorf(meeting.ECodeConflict, "Begin eerst opnieuw met instellen (start setup first)")
+	}
+	if !totp.Validate(code, u.TOTPSecret) {
+		return meeting.Errorf(meeting.ECodeInvalidInput, "Deze code klopt niet (wrong code)")
+	}
+	if err := s.store.SetTOTP(c.UserContext(), u.ID, u.TOTPSecret, true); err != nil {
+		return err
+	}
+	if err := s.audit(c, store.AuditEntry{Action: store.AuditUpdate, ObjectType: "account", ObjectID: u.ID, Detail: "totp on"}); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+func (s *Server) totpDisable(c *fiber.Ctx) error {
+	u := currentUser(c)
+	code, err := s.totpCode(c)
+	if err != nil {
+		return err
+	}
+	if !u.TOTPEnabled || !totp.Validate(code, u.TOTPSecret) {
+		return meeting.Errorf(meeting.ECodeInvalidInput, "Deze code klopt niet (wrong code)")
+	}
+	if err := s.store.SetTOTP(c.UserContext(), u.ID, "", false); err != nil {
+		return err
+	}
+	if err := s.audit(c, store.AuditEntry{Action: store.AuditUpdate, ObjectType: "account", ObjectID: u.ID, Detail: "totp off"}); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
