@@ -183,7 +183,7 @@ func (s *Server) setupNeeded(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"needed": n == 0})
+	return c.JSON(fiber.Map{"needed": n == 0, "oidc": s.oidc != nil})
 }
 
 // setup uses a one-time link: the first organisation and its admin, or a new

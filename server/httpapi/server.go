@@ -24,6 +24,8 @@ type Config struct {
 	// AllowedOrigins are extra browser origins (scheme://host[:port]) that may
 	// call the API and open websockets, besides BaseURL and the server's own.
 	AllowedOrigins []string
+	// OIDC is the identity provider coordinators may sign in with, if any.
+	OIDC OIDCConfig
 }
 
 // Server is Tafel's HTTP server.
@@ -38,6 +40,7 @@ type Server struct {
 	joinCodes *backoff // unknown join codes per address
 
 	joinsPerMeeting *keyedLimiter
+	oidc            *oidcClient // nil without an identity provider
 }
 
 // New builds the routes. dist is the built frontend, or nil when none is embedded.
@@ -52,6 +55,9 @@ func New(cfg Config, st *store.Store, hub *realtime.Hub, dist fs.FS, log *slog.L
 		logins:          newBackoff(5, time.Second, 15*time.Minute, time.Hour),
 		joinCodes:       newBackoff(10, 2*time.Second, 10*time.Minute, 30*time.Minute),
 		joinsPerMeeting: newKeyedLimiter(joinsPerMeetingPerMinute, joinsPerMeetingPerMinute)}
+	if cfg.OIDC.Issuer != "" {
+		s.oidc = &oidcClient{cfg: cfg.OIDC}
+	}
 	s.app = fiber.New(fiber.Config{
 		AppName:               "tafel",
 		BodyLimit:             64 << 10,
@@ -77,6 +83,8 @@ func (s *Server) routes(dist fs.FS) {
 	api.Post("/auth/login", s.login)
 	api.Post("/auth/logout", s.requireUser, s.logout)
 	api.Get("/auth/me", s.requireUser, s.me)
+	api.Get("/auth/oidc/start", s.oidcStart)
+	api.Get("/auth/oidc/callback", s.oidcCallback)
 	api.Post("/auth/totp/setup", s.requireUser, s.totpSetup)
 	api.Post("/auth/totp/enable", s.requireUser, s.totpEnable)
 	api.Post("/auth/totp/disable", s.requireUser, s.totpDisable)

@@ -187,7 +187,7 @@ var routeCases = map[string]routeCase{
 		wantStatus(t, ts, 200, "GET", "/readyz", b.cookie, nil)
 	},
 	"GET /api/setup": func(t *testing.T, ts *tenancyServer, a, b tenant) {
-		if body := wantStatus(t, ts, 200, "GET", "/api/setup", "", nil); string(body) != `{"needed":false}` {
+		if body := wantStatus(t, ts, 200, "GET", "/api/setup", "", nil); string(body) != `{"needed":false,"oidc":false}` {
 			t.Fatalf("setup = %s", body)
 		}
 	},
@@ -227,6 +227,12 @@ var routeCases = map[string]routeCase{
 		users, _ := ts.st.ListUsers(context.Background(), ts.orgOf(t, "Organisatie A"))
 		wantStatus(t, ts, 404, "DELETE", "/api/users/"+users[0].ID, b.cookie, nil)
 		wantStatus(t, ts, 200, "GET", "/api/auth/me", a.cookie, nil)
+	},
+	"GET /api/auth/oidc/start": func(t *testing.T, ts *tenancyServer, a, b tenant) {
+		wantStatus(t, ts, 404, "GET", "/api/auth/oidc/start", "", nil) // no provider configured here
+	},
+	"GET /api/auth/oidc/callback": func(t *testing.T, ts *tenancyServer, a, b tenant) {
+		wantStatus(t, ts, 404, "GET", "/api/auth/oidc/callback?code=x&state=y", "", nil)
 	},
 	"GET /api/families": func(t *testing.T, ts *tenancyServer, a, b tenant) {
 		if body := wantStatus(t, ts, 200, "GET", "/api/families", b.cookie, nil); strings.Contains(string(body), a.familyID) {

@@ -261,3 +261,23 @@ func (s *Store) SetTOTP(ctx context.Context, userID, secret string, enabled bool
 func (s *Store) DeleteSessionsOf(ctx context.Context, userID string) error {
 	return s.db.WithContext(ctx).Where("user_id = ?", userID).Delete(&sessionRow{}).Error
 }
+
+// FindUserByOIDC returns the account linked to an identity provider's subject.
+func (s *Store) FindUserByOIDC(ctx context.Context, issuer, subject string) (User, error) {
+	var r userRow
+	err := s.db.WithContext(ctx).Where("oidc_issuer = ? AND oidc_subject = ? AND oidc_subject <> ''", issuer, subject).Take(&r).Error
+	return r.user(), translate(err)
+}
+
+// LinkOIDC links an account that has no provider yet to an issuer and subject.
+func (s *Store) LinkOIDC(ctx context.Context, userID, issuer, subject string) error {
+	res := s.db.WithContext(ctx).Model(&userRow{}).Where("id = ? AND oidc_subject = ''", userID).
+		Updates(map[string]any{"oidc_issuer": issuer, "oidc_subject": subject})
+	if res.Error != nil {
+		return translate(res.Error)
+	}
+	if res.RowsAffected != 1 {
+		return ErrNotFound
+	}
+	return nil
+}

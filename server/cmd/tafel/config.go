@@ -25,6 +25,8 @@ type Config struct {
 	PurgeEvery    time.Duration
 	// AllowedOrigins are extra browser origins for the API and websockets.
 	AllowedOrigins []string
+	// OIDC: the identity provider coordinators may sign in with.
+	OIDCIssuer, OIDCClientID, OIDCClientSecret string
 }
 
 // setting documents one environment variable for --help.
@@ -50,6 +52,9 @@ var settings = []setting{
 		return
 	}},
 	{"TAFEL_PURGE_EVERY", "1h", "how often the purge of expired data runs (0 turns it off)", func(c *Config, v string) (err error) { c.PurgeEvery, err = time.ParseDuration(v); return }},
+	{"TAFEL_OIDC_ISSUER", "", "OpenID Connect issuer URL for coordinator sign-in; empty: passwords only", func(c *Config, v string) error { c.OIDCIssuer = v; return nil }},
+	{"TAFEL_OIDC_CLIENT_ID", "", "client id registered at the issuer", func(c *Config, v string) error { c.OIDCClientID = v; return nil }},
+	{"TAFEL_OIDC_CLIENT_SECRET", "", "client secret (use TAFEL_OIDC_CLIENT_SECRET_FILE)", func(c *Config, v string) error { c.OIDCClientSecret = v; return nil }},
 	{"TAFEL_ALLOWED_ORIGINS", "", "extra browser origins, comma-separated, for a frontend served elsewhere", func(c *Config, v string) error {
 		for _, o := range strings.Split(v, ",") {
 			if o = strings.TrimSpace(o); o != "" {

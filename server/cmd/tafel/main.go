@@ -108,7 +108,9 @@ func (m *Main) Run(ctx context.Context) error {
 	m.Hub = realtime.NewHub(st, m.Broker, m.Log)
 	dist, _ := frontend.Dist()
 	m.HTTP = httpapi.New(httpapi.Config{BaseURL: m.Config.BaseURL, IdleTimeout: m.Config.IdleTimeout, MaxSession: m.Config.MaxSession,
-		AllowedOrigins: m.Config.AllowedOrigins}, st, m.Hub, dist, m.Log)
+		AllowedOrigins: m.Config.AllowedOrigins,
+		OIDC:           httpapi.OIDCConfig{Issuer: m.Config.OIDCIssuer, ClientID: m.Config.OIDCClientID, ClientSecret: m.Config.OIDCClientSecret},
+	}, st, m.Hub, dist, m.Log)
 	if err := m.printSetupLink(ctx); err != nil {
 		return err
 	}

@@ -1,0 +1,3 @@
+DROP INDEX users_oidc;
+ALTER TABLE users DROP COLUMN oidc_subject;
+ALTER TABLE users DROP COLUMN oidc_issuer;
