@@ -2,12 +2,16 @@ package httpapi_test
 
 import (
 	"encoding/json"
+	"io"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/pquerna/otp/totp"
 
+	"github.com/tafel-met/tafel/server/httpapi"
+	"github.com/tafel-met/tafel/server/realtime"
 	"github.com/tafel-met/tafel/server/store"
 )
 
@@ -59,4 +63,45 @@ func TestTOTPSecondFactor(t *testing.T) {
 	wantStatus(t, ts, 401, "POST", "/api/auth/login", "", login)
 	login["code"], _ = totp.GenerateCode(setup.Secret, time.Now())
 	wantStatus(t, ts, 200, "POST", "/api/auth/login", "", login)
+}
+
+func TestSessionLifetime(t *testing.T) {
+	newServer := func(idle, max time.Duration) *tenancyServer {
+		ts := newTenancyServer(t, store.SQLite)
+		log := slog.New(slog.NewTextHandler(io.Discard, nil))
+		ts.srv = httpapi.New(httpapi.Config{BaseURL: "http://tafel.test", IdleTimeout: idle, MaxSession: max}, ts.st,
+			realtime.NewHub(ts.st, realtime.NewMemoryBroker(), log), nil, log)
+		return ts
+	}
+	t.Run("Logout", func(t *testing.T) {
+		ts := newServer(time.Hour, time.Hour)
+		a := ts.tenant("Organisatie A", "a@example.org")
+		wantStatus(t, ts, 204, "POST", "/api/auth/logout", a.cookie, nil)
+		wantStatus(t, ts, 401, "GET", "/api/auth/me", a.cookie, nil)
+	})
+	t.Run("NewSessionAtEveryLogin", func(t *testing.T) {
+		ts := newServer(time.Hour, time.Hour)
+		a := ts.tenant("Organisatie A", "a@example.org")
+		again := ts.login(t, "Organisatie A", "c@example.org", "coordinator")
+		if a.cookie == again || len(strings.TrimPrefix(again, "tafel_session=")) < 26 {
+			t.Fatalf("session ids %q and %q: want distinct, at least 128 bits", a.cookie, again)
+		}
+	})
+	t.Run("Idle", func(t *testing.T) {
+		ts := newServer(time.Second, time.Hour)
+		a := ts.tenant("Organisatie A", "a@example.org")
+		wantStatus(t, ts, 200, "GET", "/api/auth/me", a.cookie, nil)
+		time.Sleep(1500 * time.Millisecond)
+		wantStatus(t, ts, 401, "GET", "/api/auth/me", a.cookie, nil)
+	})
+	t.Run("Absolute", func(t *testing.T) {
+		ts := newServer(time.Hour, 2*time.Second)
+		a := ts.tenant("Organisatie A", "a@example.org")
+		for i := 0; i < 3; i++ { // in use all the time, and still it ends
+			wantStatus(t, ts, 200, "GET", "/api/auth/me", a.cookie, nil)
+			time.Sleep(500 * time.Millisecond)
+		}
+		time.Sleep(time.Second)
+		wantStatus(t, ts, 401, "GET", "/api/auth/me", a.cookie, nil)
+	})
 }
