@@ -41,6 +41,10 @@ lint: node_modules/.installed
 	$(GO) vet ./...
 	npm run check
 
+## demo: a demo organisation and meeting that simulated phones join; prints the URLs to open
+demo: build
+	TAFEL_DATA_DIR=./data-demo ./$(BIN) demo
+
 ## bench: Go benchmarks on SQLite and Postgres, written to docs/BENCHMARKS.md
 bench:
 	tools/bench.sh
@@ -49,4 +53,4 @@ docker:
 	docker build -f deploy/Dockerfile -t tafel .
 
 clean:
-	rm -rf bin frontend/dist test-results
+	rm -rf bin frontend/dist test-results data-demo

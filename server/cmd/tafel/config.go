@@ -97,6 +97,7 @@ Usage:
   tafel user create --organisation NAME --email EMAIL --name NAME [--role admin|coordinator] [--password-stdin]
                                add a coordinator account and print a one-time link to set the password
   tafel purge [--dry-run]      delete closed meetings whose retention has run out (also runs every TAFEL_PURGE_EVERY)
+  tafel demo                   serve with a demo organisation and a meeting that simulated phones join and fill
   tafel audit verify           check the audit log's hash chain; exits 1 if a row was changed, inserted or removed
   tafel --help                 this text
 

@@ -61,6 +61,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return auditCommand(ctx, cfg, args, stdout)
 	case "purge":
 		return purgeCommand(ctx, cfg, args, stdout)
+	case "demo":
+		return demo(ctx, cfg, stdout)
 	}
 	printHelp(stdout)
 	return fmt.Errorf("unknown command %q", cmd)
@@ -71,6 +73,8 @@ type Main struct {
 	Config Config
 	Out    io.Writer
 	Log    *slog.Logger
+	// NoSetupLink skips printing the first-account link (the demo makes its own account).
+	NoSetupLink bool
 
 	Store  *store.Store
 	Hub    *realtime.Hub
@@ -132,7 +136,7 @@ func (m *Main) Run(ctx context.Context) error {
 // printSetupLink prints a one-time link for the first coordinator when there is no account.
 func (m *Main) printSetupLink(ctx context.Context) error {
 	n, err := m.Store.CountUsers(ctx)
-	if err != nil || n > 0 {
+	if err != nil || n > 0 || m.NoSetupLink {
 		return err
 	}
 	token := store.NewToken()
