@@ -1,0 +1,13 @@
+// First run: create the first organisation and admin with the one-time setup token.
+import { request } from './http';
+
+export interface SetupInput {
+  token: string;
+  organisation: string;
+  name: string;
+  email: string;
+  password: string;
+}
+
+export const setupNeeded = () => request<{ needed: boolean }>('GET', '/api/setup');
+export const runSetup = (input: SetupInput) => request<unknown>('POST', '/api/setup', input);

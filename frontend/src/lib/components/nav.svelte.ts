@@ -1,0 +1,14 @@
+// Client-side navigation: the server serves index.html for every non-/api path.
+export const route = $state({ path: typeof location === 'undefined' ? '/' : location.pathname });
+
+if (typeof window !== 'undefined') {
+  window.addEventListener('popstate', () => {
+    route.path = location.pathname;
+  });
+}
+
+export function navigate(url: string): void {
+  history.pushState(null, '', url);
+  route.path = location.pathname;
+  window.scrollTo(0, 0);
+}

@@ -1,0 +1,149 @@
+// Types of the realtime protocol, as written in docs/protocol.md.
+
+export type Phase = 'lobby' | 'strengths' | 'worries' | 'cluster' | 'rank' | 'agree' | 'plan' | 'closed';
+export type PartyKind = 'family' | 'network' | 'professional';
+export type Weighting = 'party' | 'person';
+export type Role = 'coordinator' | 'screen' | 'participant';
+
+export interface Party {
+  id: string;
+  name: string;
+  kind: PartyKind;
+  order: number;
+}
+
+export interface Participant {
+  id: string;
+  name: string;
+  partyId: string;
+  status: 'pending' | 'admitted' | 'removed';
+}
+
+export interface Item {
+  id: string;
+  kind: 'strength' | 'worry';
+  partyId: string;
+  text: string;
+  domain: string;
+  authorIds: string[];
+  onBehalf: boolean;
+  revealed: boolean;
+  withdrawn: boolean;
+  mergedInto: string;
+  order: number;
+}
+
+export interface RankedWorry {
+  worryId: string;
+  points: number;
+  firstPlaces: number;
+  position: number;
+  byParty: { partyId: string; points: number }[];
+}
+
+export interface RankingResult {
+  weighting: Weighting;
+  voters: number;
+  worries: RankedWorry[];
+  top3: string[];
+  familyTop3: string[];
+  professionalTop3: string[];
+  partyTop3: { partyId: string; worryIds: string[] }[];
+  rankedBy: string[];
+}
+
+export interface Agreement {
+  confirmed: boolean;
+  worryIds: string[];
+  overrideReason: string;
+  dissent: { participantId: string; partyId: string; text: string }[];
+  akkoord: { participantId: string; partyId: string }[];
+}
+
+export type ActionStatus = 'open' | 'doing' | 'done';
+
+export interface PlanAction {
+  id: string;
+  worryId: string;
+  what: string;
+  ownerPartyId: string;
+  due: string;
+  status: ActionStatus;
+}
+
+export interface Plan {
+  goals: { worryId: string; goal: string; scoreNow: number | null }[];
+  actions: PlanAction[];
+  regisseurPartyId: string;
+  regisseurRole: string;
+  nextEvaluation: string;
+}
+
+export interface PlanVersion {
+  number: number;
+  closedAt: string;
+  top3: string[];
+  plan: Plan;
+}
+
+export interface MeetingOptions {
+  strengthsRound: boolean;
+  weighting: Weighting;
+}
+
+export interface MeetingView {
+  id: string;
+  familyLabel: string;
+  title: string;
+  date: string;
+  joinCode: string;
+  phase: Phase;
+  locked: boolean;
+  options: MeetingOptions;
+  parties: Party[];
+  participants: Participant[];
+  items: Item[];
+  myRanking: string[];
+  ranking: RankingResult;
+  agreement: Agreement;
+  plan: Plan;
+  versions: PlanVersion[];
+  online: string[];
+  seq: number;
+}
+
+/** The fields of a meeting that `meeting.updated` carries. */
+export type MeetingHeader = Partial<Omit<MeetingView, 'parties' | 'participants' | 'items'>>;
+
+export type ServerMessage =
+  | { type: 'welcome'; role: Role; participantId?: string; seq: number }
+  | { type: 'snapshot'; seq: number; meeting: MeetingView }
+  | { type: 'event'; seq: number; name: string; data: Record<string, unknown> }
+  | { type: 'presence'; online: string[] }
+  | { type: 'ack'; id: string; seq?: number; duplicate?: boolean }
+  | { type: 'error'; id?: string; code: string; message: string };
+
+export interface Command {
+  type: 'command';
+  id: string;
+  name: string;
+  data: Record<string, unknown>;
+}
+
+export const PHASES: Phase[] = ['lobby', 'strengths', 'worries', 'cluster', 'rank', 'agree', 'plan', 'closed'];
+
+export const DOMAINS = [
+  'financien',
+  'werk_opleiding',
+  'tijdsbesteding',
+  'huisvesting',
+  'huiselijke_relaties',
+  'geestelijke_gezondheid',
+  'lichamelijke_gezondheid',
+  'middelengebruik',
+  'basale_adl',
+  'instrumentele_adl',
+  'sociaal_netwerk',
+  'maatschappelijke_participatie',
+  'justitie',
+] as const;

@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+
+export default defineConfig({
+  root,
+  plugins: [svelte()],
+  test: {
+    include: ['src/**/*.test.ts'],
+    environment: 'node',
+  },
+});
