@@ -104,6 +104,7 @@ func (s *Server) routes(dist fs.FS) {
 	api.Get("/meetings/:id/snapshot", s.snapshot)
 	api.Get("/meetings/:id/qr.svg", s.requireUser, s.qrCode)
 	api.Get("/meetings/:id/ws", s.websocket())
+	s.exportRoutes(api)
 
 	api.Get("/join/:code", s.joinInfo)
 	api.Post("/join/:code", s.join)

@@ -295,6 +295,13 @@ var routeCases = map[string]routeCase{
 		wantStatus(t, ts, 404, "GET", "/api/meetings/"+a.meetingID+"/snapshot", "Bearer "+b.token, nil)
 		wantStatus(t, ts, 200, "GET", "/api/meetings/"+a.meetingID+"/snapshot", "Bearer "+a.token, nil)
 	},
+	"GET /api/meetings/:id/export.:format": func(t *testing.T, ts *tenancyServer, a, b tenant) {
+		wantStatus(t, ts, 404, "GET", "/api/meetings/"+a.meetingID+"/export.json", b.cookie, nil)
+		wantStatus(t, ts, 401, "GET", "/api/meetings/"+a.meetingID+"/export.json", "Bearer "+a.token, nil)
+		if body := wantStatus(t, ts, 200, "GET", "/api/meetings/"+a.meetingID+"/export.json", a.cookie, nil); !bytes.Contains(body, []byte(`"schema": "tafel.plan/v1"`)) {
+			t.Fatalf("own export = %s", body)
+		}
+	},
 	"GET /api/meetings/:id/qr.svg": func(t *testing.T, ts *tenancyServer, a, b tenant) {
 		wantStatus(t, ts, 404, "GET", "/api/meetings/"+a.meetingID+"/qr.svg", b.cookie, nil)
 	},

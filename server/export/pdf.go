@@ -1,0 +1,410 @@
+package export
+
+import (
+	"bytes"
+	_ "embed"
+	"strings"
+
+	"github.com/go-pdf/fpdf"
+)
+
+// DejaVu Sans is shipped in the binary, so every server draws ë, ç, ğ, ł and
+// Arabic the same way whatever fonts its machine has. fpdf embeds only the glyphs
+// a document uses.
+var (
+	//go:embed fonts/DejaVuSans.ttf
+	fontRegular []byte
+	//go:embed fonts/DejaVuSans-Bold.ttf
+	fontBold []byte
+)
+
+const (
+	fontFamily = "dejavu"
+	margin     = 20.0 // mm, on every side
+	bodySize   = 11.5 // pt: large enough for a family to read on paper
+)
+
+// Colours: dark text, a calm blue-green for headings, grey for small print.
+var (
+	ink    = [3]int{30, 30, 30}
+	accent = [3]int{20, 83, 97}
+	muted  = [3]int{95, 95, 95}
+	rule   = [3]int{190, 200, 205}
+	shade  = [3]int{232, 240, 242}
+)
+
+// pdfWriter draws a Document on A4 pages.
+type pdfWriter struct {
+	f     *fpdf.Fpdf
+	l     Lang
+	left  float64
+	width float64 // text width between the margins
+	pageH float64
+}
+
+// WritePDF writes the plan as an A4 PDF for the family: Dutch at B1 level by
+// default, large type, page numbers ("Pagina 1 van 2").
+func WritePDF(d Document) ([]byte, error) {
+	f := fpdf.New("P", "mm", "A4", "")
+	f.SetMargins(margin, margin, margin)
+	f.SetAutoPageBreak(true, margin)
+	f.AddUTF8FontFromBytes(fontFamily, "", fontRegular)
+	f.AddUTF8FontFromBytes(fontFamily, "B", fontBold)
+	l := d.Lang
+	title := l.t("title", d.FamilyLabel)
+	f.SetTitle(title, true)
+	f.SetCreator("Tafel", true)
+	f.SetLang(string(l))
+	f.SetCreationDate(d.Stamp)
+	f.SetModificationDate(d.Stamp)
+	f.SetCatalogSort(true)
+	f.AliasNbPages("{nb}")
+	pw, ph := f.GetPageSize()
+	p := &pdfWriter{f: f, l: l, left: margin, width: pw - 2*margin, pageH: ph}
+	f.SetFooterFunc(func() {
+		f.SetY(-margin + 6)
+		p.font("", 9, muted)
+		f.SetX(margin)
+		f.CellFormat(p.width, 5, l.t("page", f.PageNo(), "{nb}"), "", 0, "C", false, 0, "")
+	})
+	f.AddPage()
+
+	p.font("B", 20, accent)
+	p.text(title, 0, 9)
+	p.font("", bodySize, muted)
+	p.text(l.t("meetingOn", d.Title, l.date(d.Date)), 0, 6)
+	if d.Live {
+		p.font("B", bodySize, ink)
+		f.SetFillColor(shade[0], shade[1], shade[2])
+		y := f.GetY() + 2
+		f.Rect(margin, y, p.width, 9, "F")
+		f.SetY(y + 1.5)
+		p.text(l.t("live"), 3, 6)
+		f.SetY(y + 9)
+	} else {
+		p.text(l.t("version", d.Version, l.date(d.Stamp.Format("2006-01-02"))), 0, 6)
+	}
+
+	p.heading(l.t("atTable"))
+	for _, pt := range d.Parties {
+		people := l.t("notPresent")
+		if len(pt.People) > 0 {
+			people = strings.Join(pt.People, ", ")
+		}
+		p.row(pt.Name, people, 55)
+	}
+
+	p.heading(l.t("strengths"))
+	if len(d.Strengths) == 0 {
+		p.font("", bodySize, ink)
+		p.text(l.t("noStrengths"), 0, 6)
+	}
+	for _, s := range d.Strengths {
+		p.row(s.Party, s.Text, 55)
+	}
+
+	p.heading(l.t("top3"))
+	p.font("", bodySize, ink)
+	if !d.Agreed || len(d.Top3) == 0 {
+		p.text(l.t("notAgreed"), 0, 6)
+	}
+	if d.OverrideReason != "" {
+		p.font("", 10, muted)
+		p.text(l.t("override", d.OverrideReason), 0, 5.5)
+	}
+	for _, w := range d.Top3 {
+		p.worry(d, w)
+	}
+	if other := d.actionsFor(0); len(other) > 0 {
+		p.font("B", bodySize, accent)
+		p.space(10)
+		p.text(l.t("otherActions"), 0, 6)
+		p.actions(other, 0)
+	}
+
+	p.heading(l.t("regisseur"))
+	if d.Regisseur == nil {
+		p.font("", bodySize, ink)
+		p.text(l.t("noRegisseur"), 0, 6)
+	} else {
+		who := d.Regisseur.Party
+		if d.Regisseur.Role != "" {
+			who += " (" + d.Regisseur.Role + ")"
+		}
+		p.font("B", bodySize, ink)
+		p.text(who, 0, 6)
+		p.font("", bodySize, ink)
+		p.text(l.t("regisseurHelp"), 0, 6)
+	}
+
+	p.heading(l.t("nextEvaluation"))
+	if d.NextEvaluation == "" {
+		p.font("", bodySize, ink)
+		p.text(l.t("noDate"), 0, 6)
+	} else {
+		p.font("B", 13, ink)
+		p.text(l.date(d.NextEvaluation), 0, 7)
+	}
+
+	p.heading(l.t("dissent"))
+	if len(d.Dissent) == 0 {
+		p.font("", bodySize, ink)
+		p.text(l.t("noDissent"), 0, 6)
+	}
+	for _, x := range d.Dissent {
+		p.row(x.Party, x.Text, 55)
+	}
+
+	p.heading(l.t("akkoord"))
+	if len(d.Akkoord) == 0 {
+		p.font("", bodySize, ink)
+		p.text(l.t("noAkkoord"), 0, 6)
+	} else {
+		p.font("", bodySize, ink)
+		p.text(l.t("akkoordBy")+":", 0, 6)
+		for _, k := range d.Akkoord {
+			p.row(k.Name, k.Party, 55)
+		}
+	}
+
+	if f.Err() {
+		return nil, f.Error()
+	}
+	var buf bytes.Buffer
+	if err := f.Output(&buf); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+func (p *pdfWriter) font(style string, size float64, c [3]int) {
+	p.f.SetFont(fontFamily, style, size)
+	p.f.SetTextColor(c[0], c[1], c[2])
+}
+
+// space starts a new page when less than need is left on this one.
+func (p *pdfWriter) space(need float64) {
+	if p.f.GetY()+need > p.pageH-margin {
+		p.f.AddPage()
+	}
+}
+
+func (p *pdfWriter) heading(s string) {
+	p.f.Ln(4)
+	p.space(24) // never a heading alone at the foot of a page
+	p.font("B", 14, accent)
+	p.text(s, 0, 8)
+	y := p.f.GetY()
+	p.f.SetDrawColor(rule[0], rule[1], rule[2])
+	p.f.SetLineWidth(0.3)
+	p.f.Line(margin, y, margin+p.width, y)
+	p.f.Ln(2)
+}
+
+// text writes s in the current font from the left margin plus indent, wrapped to
+// the text width, each line h high.
+func (p *pdfWriter) text(s string, indent, h float64) {
+	w := p.width - indent
+	for _, ln := range p.lines(s, w) {
+		p.space(h)
+		p.f.SetX(p.left + indent)
+		p.f.CellFormat(w, h, ln.text, "", 2, ln.align(), false, 0, "")
+	}
+}
+
+// row writes a bold label in a column of labelW and its value beside it, each
+// wrapped in its own column.
+func (p *pdfWriter) row(label, value string, labelW float64) {
+	const h = 6.0
+	p.f.SetFont(fontFamily, "B", bodySize)
+	left := p.lines(label, labelW)
+	p.f.SetFont(fontFamily, "", bodySize)
+	right := p.lines(value, p.width-labelW)
+	n := max(len(left), len(right))
+	p.space(float64(n) * h)
+	y := p.f.GetY()
+	p.font("B", bodySize, ink)
+	for i, ln := range left {
+		p.f.SetXY(p.left, y+float64(i)*h)
+		p.f.CellFormat(labelW, h, ln.text, "", 0, ln.align(), false, 0, "")
+	}
+	p.font("", bodySize, ink)
+	for i, ln := range right {
+		p.f.SetXY(p.left+labelW, y+float64(i)*h)
+		p.f.CellFormat(p.width-labelW, h, ln.text, "", 0, ln.align(), false, 0, "")
+	}
+	p.f.SetXY(p.left, y+float64(n)*h+0.5)
+}
+
+// worry writes one of the top 3: its number and text, who raised it, the goal,
+// the score as ten boxes, and its actions.
+func (p *pdfWriter) worry(d Document, w Worry) {
+	l := p.l
+	const indent = 10.0
+	p.f.Ln(2)
+	p.space(40)
+	y := p.f.GetY()
+	p.font("B", 16, accent)
+	p.f.SetXY(p.left, y)
+	p.f.CellFormat(indent, 8, string(rune('0'+w.Rank)), "", 0, "L", false, 0, "")
+	p.f.SetXY(p.left, y)
+	p.font("B", 13, ink)
+	p.text(w.Text, indent, 7)
+	if len(w.RaisedBy) > 0 {
+		p.font("", 9.5, muted)
+		p.text(l.t("raisedBy")+": "+strings.Join(w.RaisedBy, ", "), indent, 5)
+	}
+	p.f.Ln(1)
+	p.font("B", bodySize, ink)
+	p.text(l.t("goal"), indent, 6)
+	p.font("", bodySize, ink)
+	goal := w.Goal
+	if goal == "" {
+		goal = l.t("noGoal")
+	}
+	p.text(goal, indent, 6)
+	p.f.Ln(1)
+	p.font("B", bodySize, ink)
+	p.text(l.t("score"), indent, 6)
+	p.space(7)
+	p.scale(indent, w.ScoreNow)
+	p.f.Ln(1)
+	p.font("B", bodySize, ink)
+	p.space(12)
+	p.text(l.t("actions"), indent, 6)
+	p.actions(d.actionsFor(w.Rank), indent)
+}
+
+// scale draws the 0-10 score as ten boxes, the first ones filled, and the words.
+func (p *pdfWriter) scale(indent float64, s *int) {
+	const box, gap = 4.2, 1.0
+	y := p.f.GetY() + 1
+	x := p.left + indent
+	p.f.SetDrawColor(accent[0], accent[1], accent[2])
+	p.f.SetFillColor(accent[0], accent[1], accent[2])
+	p.f.SetLineWidth(0.3)
+	for i := 0; i < 10; i++ {
+		style := "D"
+		if s != nil && i < *s {
+			style = "FD"
+		}
+		p.f.Rect(x+float64(i)*(box+gap), y, box, box, style)
+	}
+	p.font("", bodySize, ink)
+	p.f.SetXY(x+10*(box+gap)+2, y-0.9)
+	p.f.CellFormat(50, 6, score(p.l, s), "", 2, "L", false, 0, "")
+	p.f.SetY(y + box + 1.5)
+}
+
+// actions draws a table: what, who, due date, status. A row never splits over
+// two pages; the header is repeated on a new page.
+func (p *pdfWriter) actions(actions []Action, indent float64) {
+	l := p.l
+	if len(actions) == 0 {
+		p.font("", bodySize, ink)
+		p.text(l.t("noActions"), indent, 6)
+		return
+	}
+	const size, h, pad = 10.0, 5.0, 1.2
+	total := p.width - indent
+	cols := []float64{total * 0.41, total * 0.21, total * 0.23, total * 0.15}
+	header := func() {
+		p.f.SetFillColor(shade[0], shade[1], shade[2])
+		p.f.SetDrawColor(rule[0], rule[1], rule[2])
+		p.font("B", size, ink)
+		x := p.left + indent
+		for i, head := range []string{l.t("what"), l.t("who"), l.t("due"), l.t("status")} {
+			p.f.SetX(x)
+			p.f.CellFormat(cols[i], h+2*pad, head, "1", 0, "L", true, 0, "")
+			x += cols[i]
+		}
+		p.f.Ln(h + 2*pad)
+	}
+	p.space(h*3 + 4*pad)
+	header()
+	for _, a := range actions {
+		due := l.t("noDue")
+		if a.Due != "" {
+			due = l.date(a.Due)
+		}
+		p.f.SetFont(fontFamily, "", size)
+		cells := [][]pdfLine{p.lines(a.What, cols[0]), p.lines(a.Owner, cols[1]), p.lines(due, cols[2]), p.lines(l.status(a.Status), cols[3])}
+		n := 1
+		for _, c := range cells {
+			n = max(n, len(c))
+		}
+		rowH := float64(n)*h + 2*pad
+		if p.f.GetY()+rowH > p.pageH-margin {
+			p.f.AddPage()
+			header()
+		}
+		y := p.f.GetY()
+		x := p.left + indent
+		p.font("", size, ink)
+		p.f.SetDrawColor(rule[0], rule[1], rule[2])
+		for i, c := range cells {
+			p.f.Rect(x, y, cols[i], rowH, "D")
+			for j, ln := range c {
+				p.f.SetXY(x, y+pad+float64(j)*h)
+				p.f.CellFormat(cols[i], h, ln.text, "", 0, ln.align(), false, 0, "")
+			}
+			x += cols[i]
+		}
+		p.f.SetXY(p.left, y+rowH)
+	}
+	p.f.Ln(2)
+}
+
+// pdfLine is one wrapped line, in drawing order.
+type pdfLine struct {
+	text string
+	rtl  bool
+}
+
+func (ln pdfLine) align() string {
+	if ln.rtl {
+		return "R"
+	}
+	return "L"
+}
+
+// lines wraps s to width w in the current font. Each paragraph is shaped (Arabic
+// letters joined) before wrapping, since shaping changes widths, and each line is
+// put in drawing order after it, since the order depends on where a line ends.
+func (p *pdfWriter) lines(s string, w float64) []pdfLine {
+	var out []pdfLine
+	for _, para := range strings.Split(pdfSafe(s), "\n") {
+		para = strings.TrimSpace(para)
+		if para == "" {
+			continue
+		}
+		shaped := shapeArabic(para)
+		rtl := rightToLeft(shaped)
+		for _, ln := range p.f.SplitText(shaped, w) {
+			out = append(out, pdfLine{text: visualOrder(ln, rtl), rtl: rtl})
+		}
+	}
+	if len(out) == 0 {
+		out = append(out, pdfLine{})
+	}
+	return out
+}
+
+// pdfSafe replaces what fpdf cannot draw: characters outside the Basic
+// Multilingual Plane (emoji) become U+FFFD, tabs become spaces, other control
+// characters go.
+func pdfSafe(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\n':
+			return r
+		case r == '\t':
+			return ' '
+		case r < 0x20 || r == 0x7F:
+			return -1
+		case r > 0xFFFF:
+			return replaced
+		}
+		return r
+	}, s)
+}

@@ -1,0 +1,193 @@
+package export
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// needTool returns the path of a command line tool; without it the test fails
+// under CI=true and is skipped elsewhere.
+func needTool(t *testing.T, name, pkg string) string {
+	t.Helper()
+	path, err := exec.LookPath(name)
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%s is required in CI (apt-get install %s)", name, pkg)
+		}
+		t.Skipf("%s not installed (apt-get install %s)", name, pkg)
+	}
+	return path
+}
+
+// resultsDir is <repo>/test-results/export, where a person can look at the output.
+func resultsDir(t *testing.T) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("no go.mod above the test")
+		}
+		dir = parent
+	}
+	out := filepath.Join(dir, "test-results", "export")
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// pdfText runs pdftotext on a PDF and returns its text, and the text with
+// Arabic presentation forms folded back to plain letters (NFKC).
+func pdfText(t *testing.T, pdf []byte) (raw, folded string) {
+	t.Helper()
+	bin := needTool(t, "pdftotext", "poppler-utils")
+	path := filepath.Join(t.TempDir(), "plan.pdf")
+	if err := os.WriteFile(path, pdf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(bin, "-enc", "UTF-8", path, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext: %v", err)
+	}
+	return string(out), norm.NFKC.String(string(out))
+}
+
+func TestPDF(t *testing.T) {
+	for _, tc := range []struct {
+		lang Lang
+		want []string
+	}{
+		{Dutch, []string{"Plan van Gezin J.", "Top-3-gesprek op 1 december 2026", "Versie 1. Afgesproken op 1 december 2026.",
+			"Wie waren erbij", "Wat gaat goed", "We eten elke avond samen.", "Onze top 3 zorgen",
+			"Wat willen we zien", "Elke maand rond komen", "3 van de 10", "nog geen cijfer",
+			"Budgetcoach aanvragen", "15 januari 2027", "nog te doen", "-Aanmelden bij schuldhulp", "bezig",
+			"=Schulden lopen op", "@Sanne belt de woningcorporatie", "Regisseur", "Gezinscoach", "1 maart 2027",
+			"+Wij vinden de rust thuis belangrijker.", "Akkoord gegeven door", "Pagina 1 van 2", "Pagina 2 van 2"}},
+		{English, []string{"Plan of Gezin J.", "Who was at the table", "What we want to see", "3 out of 10",
+			"15 January 2027", "in progress", "Page 1 of 2"}},
+	} {
+		t.Run(string(tc.lang), func(t *testing.T) {
+			pdf, err := WritePDF(closedPlan(t, tc.lang))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.HasPrefix(pdf, []byte("%PDF-")) {
+				t.Fatalf("not a PDF: %q", pdf[:min(len(pdf), 20)])
+			}
+			if len(pdf) > 200<<10 {
+				t.Errorf("PDF is %d bytes; the fonts should be subset to the glyphs used", len(pdf))
+			}
+			dir := resultsDir(t)
+			path := filepath.Join(dir, "plan."+string(tc.lang)+".pdf")
+			if err := os.WriteFile(path, pdf, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			raw, folded := pdfText(t, pdf)
+			// Names and words in Latin scripts with diacritics come out as typed.
+			for _, s := range append(tc.want, "Zoë", "François", "Ağrı", "Łucja", "Kinderbescherming") {
+				if !strings.Contains(raw, s) {
+					t.Errorf("PDF text lacks %q", s)
+				}
+			}
+			// Arabic is drawn shaped (presentation forms) in visual order, right to
+			// left. pdftotext recognises the right-to-left run and gives it back in
+			// logical order, as presentation forms; folded to plain letters (NFKC)
+			// it is the text as typed.
+			if !strings.Contains(folded, arabicWorry) {
+				t.Errorf("PDF text lacks %q after NFKC (text: %q)", arabicWorry, raw)
+			}
+			if strings.Contains(raw, "\u0627\u0644\u0645\u0627\u0644") {
+				t.Error("Arabic came out unshaped: the PDF should carry presentation forms")
+			}
+			for _, s := range []string{"Kees", "Piet", "Ik heb nog een draft"} {
+				if strings.Contains(raw, s) {
+					t.Errorf("PDF shows %q, who or what never reached the table", s)
+				}
+			}
+			t.Logf("%s: %d bytes", path, len(pdf))
+			// Page 1 as a picture, for a person to look at.
+			ppm := needTool(t, "pdftoppm", "poppler-utils")
+			cmd := exec.Command(ppm, "-png", "-r", "60", "-f", "1", "-l", "1", path, filepath.Join(dir, "plan."+string(tc.lang)+"-page"))
+			if out, err := cmd.CombinedOutput(); err != nil {
+				t.Errorf("pdftoppm: %v: %s", err, out)
+			}
+		})
+	}
+}
+
+// A long plan with every awkward input still makes a PDF: many pages with the
+// table header repeated, long Arabic that wraps over lines, an emoji (outside
+// what fpdf can draw), a word longer than a line.
+func TestPDFLongPlan(t *testing.T) {
+	d := closedPlan(t, Dutch)
+	long := strings.Repeat(arabicWorry+" ", 12) + "في 2027."
+	d.Top3[0].Text = long
+	d.Top3[1].Goal = "Zorg: " + arabicWorry + " 👍 " + strings.Repeat("x", 150)
+	d.Actions = nil
+	for i := range 60 {
+		d.Actions = append(d.Actions, Action{ID: "a", What: strings.Repeat("Ağrı belt François ", 1+i%5), Owner: "Wijkteam",
+			Due: "2027-01-15", Status: "open", WorryRank: 1 + i%3, WorryID: d.Top3[i%3].ID})
+	}
+	pdf, err := WritePDF(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(resultsDir(t), "plan-long.nl.pdf")
+	if err := os.WriteFile(path, pdf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	raw, folded := pdfText(t, pdf)
+	pages := strings.Count(raw, "\f")
+	if pages < 4 {
+		t.Fatalf("%d pages, want a long plan", pages)
+	}
+	if !strings.Contains(raw, "Pagina 1 van "+strconv.Itoa(pages)) || !strings.Contains(raw, "Pagina "+strconv.Itoa(pages)+" van "+strconv.Itoa(pages)) {
+		t.Errorf("page numbers do not count %d pages", pages)
+	}
+	if got := strings.Count(raw, "Klaar op"); got < pages {
+		t.Errorf("table header %d times on %d pages: not repeated after a page break", got, pages)
+	}
+	if !strings.Contains(folded, arabicWorry) || !strings.Contains(folded, "\uFFFD") {
+		t.Errorf("wrapped Arabic or the emoji's replacement is missing")
+	}
+}
+
+// The embedded fonts are shared by every export; writing PDFs at the same time
+// must not race on them (run with -race).
+func TestPDFConcurrent(t *testing.T) {
+	d := closedPlan(t, Dutch)
+	want, err := WritePDF(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 4)
+	for range 4 {
+		go func() {
+			got, err := WritePDF(d)
+			if err == nil && !bytes.Equal(got, want) {
+				err = errors.New("the same document gave a different PDF")
+			}
+			errs <- err
+		}()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}

@@ -1,0 +1,77 @@
+package httpapi
+
+import (
+	"errors"
+	"strconv"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/tafel-met/tafel/server/export"
+	"github.com/tafel-met/tafel/server/meeting"
+	"github.com/tafel-met/tafel/server/store"
+)
+
+// exportRoutes adds the plan exports: GET /api/meetings/:id/export.{pdf,md,csv,json,ics}.
+func (s *Server) exportRoutes(api fiber.Router) {
+	api.Get("/meetings/:id/export.:format", s.requireUser, s.exportPlan)
+}
+
+// exportPlan answers a coordinator of the meeting's organisation with the plan as
+// a file. Without ?version it is the live plan (the latest closed one once the
+// meeting is closed); with ?version=N it is that closed version, or 404.
+// ?lang=nl|en chooses the words around the family's own text.
+func (s *Server) exportPlan(c *fiber.Ctx) error {
+	format, ok := export.ParseFormat(c.Params("format"))
+	if !ok {
+		return errNotFound
+	}
+	lang, ok := export.ParseLang(c.Query("lang"))
+	if !ok {
+		return meeting.Errorf(meeting.ECodeInvalidInput, "Kies de taal nl of en (lang nl or en)")
+	}
+	info, err := s.ownMeeting(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	var version *meeting.PlanVersion
+	if q := c.Query("version"); q != "" {
+		n, err := strconv.Atoi(q)
+		if err != nil || n < 1 {
+			return meeting.Errorf(meeting.ECodeInvalidInput, "Versie is een getal vanaf 1 (version is a number from 1)")
+		}
+		versions, err := s.store.PlanVersions(ctx, info.ID)
+		if err != nil {
+			return err
+		}
+		for i := range versions {
+			if versions[i].Number == n {
+				version = &versions[i]
+			}
+		}
+		if version == nil {
+			return meeting.Errorf(meeting.ECodeNotFound, "Deze versie van het plan bestaat niet (no such plan version)")
+		}
+	}
+	view, err := s.hub.Snapshot(ctx, info.ID, meeting.Viewer{Role: meeting.RoleCoordinator})
+	if err != nil {
+		return err
+	}
+	doc := export.FromView(view, version, lang, time.Now())
+	body, err := export.Render(doc, format)
+	if errors.Is(err, export.ErrNoEvaluation) {
+		return meeting.Errorf(meeting.ECodeConflict, "Er is nog geen datum om te evalueren (no evaluation date yet)")
+	}
+	if err != nil {
+		return err
+	}
+	if err := s.audit(c, store.AuditEntry{Action: store.AuditExport, ObjectType: "plan", ObjectID: info.ID,
+		FamilyID: info.FamilyID, Detail: "plan." + string(format)}); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, format.ContentType())
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+export.Filename(doc, format)+`"`)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Send(body)
+}
