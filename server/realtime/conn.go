@@ -81,7 +81,7 @@ var commandIDPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 // Serve runs one websocket until it closes. It blocks, as Fiber's handler must.
 func (h *Hub) Serve(sock Socket, meetingID string, ident Identity) {
 	c := &Conn{hub: h, sock: sock, ident: ident, log: h.log, send: make(chan []byte, sendQueue), quit: make(chan struct{}),
-		limiter: rate.NewLimiter(commandsPerSec, commandBurst)}
+		limiter: h.newLimiter()}
 	sock.SetReadLimit(hardReadLimit)
 	done := make(chan struct{})
 	go func() {
@@ -193,6 +193,9 @@ func (c *Conn) readLoop(meetingID string) {
 				c.closeWith(CloseRejected, meeting.ErrorCode(err))
 				return
 			}
+			// From now on pongs keep the socket alive: a screen that only listens
+			// must not be dropped when the hello deadline passes.
+			_ = c.sock.SetReadDeadline(time.Now().Add(pongWait))
 			continue
 		}
 		if f.Type != "command" {
@@ -286,7 +289,7 @@ func (c *Conn) resumeLocked(lastSeq int64) {
 		return
 	}
 	if lastSeq > 0 && lastSeq < r.state.Seq && len(r.recent) > 0 && r.recent[0].ev.Seq <= lastSeq+1 &&
-		(c.viewer.Role != meeting.RoleParticipant || c.viewer.Admitted) {
+		(c.viewer.Role != meeting.RoleParticipant || c.viewer.Admitted) && !c.ownStatusChangedLocked(lastSeq) {
 		for _, b := range r.recent {
 			if b.ev.Seq > lastSeq && c.viewer.CanSee(b.ev) {
 				c.enqueue(b.frame)
@@ -295,6 +298,21 @@ func (c *Conn) resumeLocked(lastSeq int64) {
 		return
 	}
 	c.enqueue(c.hub.snapshotLocked(r, c.viewer))
+}
+
+// ownStatusChangedLocked says whether the participant was admitted (or otherwise
+// changed status) after lastSeq: what they may see before that changed too, which
+// only a snapshot brings, as it does for a connected phone. r.mu is held.
+func (c *Conn) ownStatusChangedLocked(lastSeq int64) bool {
+	if c.viewer.Role != meeting.RoleParticipant {
+		return false
+	}
+	for _, b := range c.room.recent {
+		if b.ev.Seq > lastSeq && b.ev.Name == meeting.EvParticipantUpsert && b.ev.ParticipantID == c.viewer.ParticipantID {
+			return true
+		}
+	}
+	return false
 }
 
 func (c *Conn) command(f clientFrame) {

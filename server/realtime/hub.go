@@ -10,6 +10,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/time/rate"
+
 	"github.com/tafel-met/tafel/server/meeting"
 	"github.com/tafel-met/tafel/server/store"
 )
@@ -32,9 +34,11 @@ type Hub struct {
 	log    *slog.Logger
 	now    func() time.Time
 
-	mu     sync.Mutex
-	rooms  map[string]*room
-	closed bool
+	mu           sync.Mutex
+	rooms        map[string]*room
+	closed       bool
+	commandRate  rate.Limit // per connection; commandsPerSec unless SetCommandRate changed it
+	commandBurst int
 }
 
 // room is one meeting on this instance.
@@ -60,9 +64,26 @@ type buffered struct {
 
 // NewHub returns a hub that stores through st and fans out through broker.
 func NewHub(st Store, broker Broker, log *slog.Logger) *Hub {
-	h := &Hub{store: st, broker: broker, log: log, now: time.Now, rooms: map[string]*room{}}
+	h := &Hub{store: st, broker: broker, log: log, now: time.Now, rooms: map[string]*room{},
+		commandRate: commandsPerSec, commandBurst: commandBurst}
 	broker.Subscribe(h.deliver)
 	return h
+}
+
+// SetCommandRate sets how many commands a second, with burst, each connection that
+// opens from now on may send. Production keeps the protocol's 20 a second, burst
+// 40; the benchmarks pass rate.Inf to measure the server rather than the limiter.
+func (h *Hub) SetCommandRate(limit rate.Limit, burst int) {
+	h.mu.Lock()
+	h.commandRate, h.commandBurst = limit, burst
+	h.mu.Unlock()
+}
+
+// newLimiter returns a command rate limiter for a new connection.
+func (h *Hub) newLimiter() *rate.Limiter {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return rate.NewLimiter(h.commandRate, h.commandBurst)
 }
 
 // acquire returns the room of a meeting, loaded, and counts the caller as a user.

@@ -1,0 +1,121 @@
+package realtime
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/fasthttp/websocket"
+
+	"github.com/tafel-met/tafel/server/meeting"
+	"github.com/tafel-met/tafel/server/store"
+)
+
+// fakeSocket is a Socket fed by the test; it reports the read deadline in force
+// at every read.
+type fakeSocket struct {
+	mu        sync.Mutex
+	deadline  time.Time
+	in        chan []byte
+	reads     chan time.Time
+	out       chan []byte
+	closed    chan struct{}
+	closeOnce sync.Once
+}
+
+func newFakeSocket() *fakeSocket {
+	return &fakeSocket{in: make(chan []byte), reads: make(chan time.Time, 8), out: make(chan []byte, 16), closed: make(chan struct{})}
+}
+
+func (s *fakeSocket) ReadMessage() (int, []byte, error) {
+	s.mu.Lock()
+	s.reads <- s.deadline
+	s.mu.Unlock()
+	select {
+	case msg := <-s.in:
+		return websocket.TextMessage, msg, nil
+	case <-s.closed:
+		return 0, nil, errors.New("closed")
+	}
+}
+
+func (s *fakeSocket) WriteMessage(messageType int, data []byte) error {
+	if messageType == websocket.TextMessage {
+		s.out <- data
+	}
+	return nil
+}
+
+func (s *fakeSocket) SetReadLimit(int64) {}
+
+func (s *fakeSocket) SetReadDeadline(t time.Time) error {
+	s.mu.Lock()
+	s.deadline = t
+	s.mu.Unlock()
+	return nil
+}
+
+func (s *fakeSocket) SetWriteDeadline(time.Time) error          { return nil }
+func (s *fakeSocket) SetPongHandler(func(appData string) error) {}
+
+func (s *fakeSocket) Close() error {
+	s.closeOnce.Do(func() { close(s.closed) })
+	return nil
+}
+
+// oneMeetingStore knows one empty meeting of organisation "org".
+type oneMeetingStore struct{}
+
+func (oneMeetingStore) LoadMeeting(_ context.Context, id string) (*meeting.Meeting, store.MeetingInfo, error) {
+	return meeting.New(meeting.Header{ID: id}), store.MeetingInfo{ID: id, OrganisationID: "org"}, nil
+}
+
+func (oneMeetingStore) Execute(context.Context, string, *meeting.Meeting, store.CommandKey, store.Decider, string) (store.Executed, error) {
+	return store.Executed{}, errors.New("not in this test")
+}
+
+func (oneMeetingStore) EventsSince(context.Context, string, int64, int64) ([]meeting.Event, error) {
+	return nil, errors.New("not in this test")
+}
+
+func (oneMeetingStore) FindParticipantByToken(context.Context, string) (store.ParticipantToken, error) {
+	return store.ParticipantToken{}, store.ErrNotFound
+}
+
+// TestListenerOutlivesHelloTimeout: a shared screen says hello and then only
+// listens. The short deadline for hello must not cut it off; after hello the
+// socket lives on pongs.
+func TestListenerOutlivesHelloTimeout(t *testing.T) {
+	hub := NewHub(oneMeetingStore{}, NewMemoryBroker(), slog.New(slog.DiscardHandler))
+	sock := newFakeSocket()
+	done := make(chan struct{})
+	go func() {
+		hub.Serve(sock, "m1", Identity{UserID: "u1", OrganisationID: "org"})
+		close(done)
+	}()
+	defer func() {
+		sock.Close()
+		<-done
+	}()
+
+	<-sock.reads // the read that waits for hello
+	sock.in <- []byte(`{"type":"hello","view":"screen"}`)
+	for _, want := range []string{`"type":"welcome"`, `"type":"snapshot"`} {
+		select {
+		case frame := <-sock.out:
+			if !strings.Contains(string(frame), want) {
+				t.Fatalf("got %s, want %s", frame, want)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("no %s", want)
+		}
+	}
+	next := <-sock.reads // the read after hello: it waits for commands or pongs
+	if left := time.Until(next); left <= helloTimeout {
+		t.Fatalf("after hello the socket is dropped in %s unless it sends something; want the pong wait of %s", left.Round(time.Second), pongWait)
+	}
+}
