@@ -15,8 +15,15 @@ import (
 type Broker interface {
 	// Publish hands committed events to every subscriber, this instance included.
 	Publish(ctx context.Context, meetingID string, events []meeting.Event) error
-	// Subscribe sets the one function that receives published events.
-	Subscribe(deliver func(meetingID string, events []meeting.Event))
+	// Subscribe sets the one function that receives published events, and the one
+	// that catches a meeting up from the database after the broker may have missed
+	// some (a reconnect to Redis, say).
+	Subscribe(deliver func(meetingID string, events []meeting.Event), resync func(meetingID string))
+	// Follow starts delivering a meeting's events from other instances here; each
+	// Follow is matched by one Unfollow.
+	Follow(ctx context.Context, orgID, meetingID string) error
+	// Unfollow stops that once nobody here follows the meeting.
+	Unfollow(ctx context.Context, meetingID string) error
 	// Close stops delivery.
 	Close() error
 }
@@ -44,15 +51,21 @@ func (b *MemoryBroker) Publish(_ context.Context, meetingID string, events []mee
 	return nil
 }
 
-// Subscribe sets the receiver of events.
-func (b *MemoryBroker) Subscribe(deliver func(string, []meeting.Event)) {
+// Subscribe sets the receiver of events; one instance never needs a resync.
+func (b *MemoryBroker) Subscribe(deliver func(string, []meeting.Event), _ func(string)) {
 	b.mu.Lock()
 	b.deliver = deliver
 	b.mu.Unlock()
 }
 
+// Follow does nothing: every event is published here.
+func (b *MemoryBroker) Follow(context.Context, string, string) error { return nil }
+
+// Unfollow does nothing.
+func (b *MemoryBroker) Unfollow(context.Context, string) error { return nil }
+
 // Close stops delivery.
 func (b *MemoryBroker) Close() error {
-	b.Subscribe(nil)
+	b.Subscribe(nil, nil)
 	return nil
 }

@@ -1,6 +1,10 @@
 package realtime
 
-import "github.com/tafel-met/tafel/server/meeting"
+import (
+	"context"
+
+	"github.com/tafel-met/tafel/server/meeting"
+)
 
 // CloseErased disconnects everyone from a meeting whose data was erased or
 // purged, and forgets its state on this instance.
@@ -16,6 +20,10 @@ func (h *Hub) CloseErased(meetingID string) {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if r.followed {
+		r.followed = false
+		go func() { _ = h.broker.Unfollow(context.Background(), meetingID) }()
+	}
 	for c := range r.conns {
 		c.enqueue(errorBytes("", meeting.Errorf(meeting.ECodeNotFound, "Dit gesprek is verwijderd (meeting erased)")))
 		c.closeWith(CloseRejected, "erased")

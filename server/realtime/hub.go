@@ -48,13 +48,13 @@ type room struct {
 
 	exec sync.Mutex // one command at a time from this instance
 
-	mu      sync.Mutex // guards everything below
-	state   *meeting.Meeting
-	info    store.MeetingInfo
-	conns   map[*Conn]struct{}
-	recent  []buffered
-	online  []string
-	loadErr error
+	mu       sync.Mutex // guards everything below
+	state    *meeting.Meeting
+	info     store.MeetingInfo
+	conns    map[*Conn]struct{}
+	recent   []buffered
+	online   []string
+	followed bool // the broker delivers this meeting's events here
 }
 
 type buffered struct {
@@ -66,7 +66,7 @@ type buffered struct {
 func NewHub(st Store, broker Broker, log *slog.Logger) *Hub {
 	h := &Hub{store: st, broker: broker, log: log, now: time.Now, rooms: map[string]*room{},
 		commandRate: commandsPerSec, commandBurst: commandBurst}
-	broker.Subscribe(h.deliver)
+	broker.Subscribe(h.deliver, h.resync)
 	return h
 }
 
@@ -107,7 +107,11 @@ func (h *Hub) acquire(ctx context.Context, meetingID string) (*room, error) {
 		var m *meeting.Meeting
 		var info store.MeetingInfo
 		if m, info, err = h.store.LoadMeeting(ctx, meetingID); err == nil {
-			r.state, r.info = m, info
+			// Follow before using the state: events committed elsewhere from now
+			// on arrive, and the gap check fetches any committed in between.
+			if err = h.broker.Follow(ctx, info.OrganisationID, meetingID); err == nil {
+				r.state, r.info, r.followed = m, info, true
+			}
 		}
 	}
 	r.mu.Unlock()
@@ -128,6 +132,42 @@ func (h *Hub) release(r *room) {
 	r.users--
 	if r.users == 0 && h.rooms[r.id] == r {
 		delete(h.rooms, r.id)
+		r.mu.Lock()
+		followed := r.followed
+		r.followed = false
+		r.mu.Unlock()
+		if followed {
+			go func() {
+				if err := h.broker.Unfollow(context.Background(), r.id); err != nil {
+					h.log.Warn("unfollow failed", "meeting", r.id, "err", err)
+				}
+			}()
+		}
+	}
+}
+
+// resync brings a room up to the database after the broker may have missed events.
+func (h *Hub) resync(meetingID string) {
+	h.mu.Lock()
+	r := h.rooms[meetingID]
+	h.mu.Unlock()
+	if r == nil {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.state == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	missed, err := h.store.EventsSince(ctx, r.id, r.state.Seq, 1<<62)
+	if err != nil {
+		h.log.Error("resync failed", "meeting", r.id, "err", err)
+		return
+	}
+	for _, ev := range missed {
+		h.applyLocked(r, ev)
 	}
 }
 

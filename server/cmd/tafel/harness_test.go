@@ -33,6 +33,13 @@ func startServer(t testing.TB, d store.Dialect) *testServer {
 // startServerOn starts the real Main on a given database.
 func startServerOn(t testing.TB, databaseURL string) *testServer {
 	t.Helper()
+	return startServerWith(t, databaseURL, "")
+}
+
+// startServerWith starts the real Main on a given database and, when redisURL is
+// set, sharing its meetings with other instances through that Redis.
+func startServerWith(t testing.TB, databaseURL, redisURL string) *testServer {
+	t.Helper()
 	cfg, err := LoadConfig(func(string) string { return "" })
 	if err != nil {
 		t.Fatal(err)
@@ -40,7 +47,9 @@ func startServerOn(t testing.TB, databaseURL string) *testServer {
 	cfg.Addr = "127.0.0.1:0"
 	cfg.DataDir = t.TempDir()
 	cfg.DatabaseURL = databaseURL
+	cfg.RedisURL = redisURL
 	cfg.LogLevel = "warn"
+	cfg.PurgeEvery = 0
 	m := NewMain(cfg, io.Discard)
 	if err := m.Run(context.Background()); err != nil {
 		t.Fatalf("start server: %v", err)

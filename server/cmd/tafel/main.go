@@ -20,6 +20,7 @@ import (
 	"github.com/tafel-met/tafel/frontend"
 	"github.com/tafel-met/tafel/server/httpapi"
 	"github.com/tafel-met/tafel/server/realtime"
+	"github.com/tafel-met/tafel/server/realtime/redisbroker"
 	"github.com/tafel-met/tafel/server/store"
 )
 
@@ -106,9 +107,12 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	m.Store = st
 	if m.Config.RedisURL != "" {
-		m.Log.Warn("REDIS_URL is set but this version serves one instance with its in-process hub")
+		if m.Broker, err = redisbroker.New(ctx, m.Config.RedisURL, m.Log); err != nil {
+			return err
+		}
+	} else {
+		m.Broker = realtime.NewMemoryBroker()
 	}
-	m.Broker = realtime.NewMemoryBroker()
 	m.Hub = realtime.NewHub(st, m.Broker, m.Log)
 	dist, _ := frontend.Dist()
 	m.HTTP = httpapi.New(httpapi.Config{BaseURL: m.Config.BaseURL, IdleTimeout: m.Config.IdleTimeout, MaxSession: m.Config.MaxSession,
