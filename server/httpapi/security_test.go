@@ -2,11 +2,14 @@ package httpapi_test
 
 import (
 	"context"
+	"io"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/tafel-met/tafel/server/httpapi"
+	"github.com/tafel-met/tafel/server/realtime"
 	"github.com/tafel-met/tafel/server/realtime/wsclient"
 
 	"github.com/tafel-met/tafel/server/store"
@@ -152,4 +155,31 @@ func (ts *tenancyServer) login(t *testing.T, org, email, role string) string {
 	}
 	t.Fatal("no session cookie")
 	return ""
+}
+
+// Behind a reverse proxy every request comes from the proxy: only a trusted
+// proxy's X-Forwarded-For names the client, or one guesser would lock out everyone.
+func TestTrustedProxies(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		proxies []string
+		want    int // status of another client's right code after one client's wrong guesses
+	}{
+		{"Trusted", []string{"0.0.0.0"}, 200},
+		{"NotTrusted", nil, 429},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ts := newTenancyServer(t, store.SQLite)
+			a := ts.tenant("Organisatie A", "a@example.org")
+			log := slog.New(slog.NewTextHandler(io.Discard, nil))
+			ts.srv = httpapi.New(httpapi.Config{BaseURL: "http://tafel.test", TrustedProxies: c.proxies}, ts.st,
+				realtime.NewHub(ts.st, realtime.NewMemoryBroker(), log), nil, log)
+			for i := 0; i < 11; i++ {
+				ts.do("GET", "/api/join/ZZZZZZZZ", "", nil, "X-Forwarded-For", "192.0.2.1")
+			}
+			if code, body := ts.do("GET", "/api/join/"+a.code, "", nil, "X-Forwarded-For", "192.0.2.2"); code != c.want {
+				t.Fatalf("another client: %d %s, want %d", code, body, c.want)
+			}
+		})
+	}
 }

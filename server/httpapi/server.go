@@ -26,6 +26,9 @@ type Config struct {
 	AllowedOrigins []string
 	// OIDC is the identity provider coordinators may sign in with, if any.
 	OIDC OIDCConfig
+	// TrustedProxies are the addresses (or CIDR ranges) of reverse proxies whose
+	// X-Forwarded-For names the client; throttling and the audit log use it.
+	TrustedProxies []string
 }
 
 // Server is Tafel's HTTP server.
@@ -58,7 +61,7 @@ func New(cfg Config, st *store.Store, hub *realtime.Hub, dist fs.FS, log *slog.L
 	if cfg.OIDC.Issuer != "" {
 		s.oidc = &oidcClient{cfg: cfg.OIDC}
 	}
-	s.app = fiber.New(fiber.Config{
+	fcfg := fiber.Config{
 		AppName:               "tafel",
 		BodyLimit:             64 << 10,
 		ReadTimeout:           30 * time.Second,
@@ -66,7 +69,13 @@ func New(cfg Config, st *store.Store, hub *realtime.Hub, dist fs.FS, log *slog.L
 		IdleTimeout:           120 * time.Second,
 		DisableStartupMessage: true,
 		ErrorHandler:          s.handleError,
-	})
+	}
+	if len(cfg.TrustedProxies) > 0 {
+		fcfg.ProxyHeader = fiber.HeaderXForwardedFor
+		fcfg.EnableTrustedProxyCheck = true
+		fcfg.TrustedProxies = cfg.TrustedProxies
+	}
+	s.app = fiber.New(fcfg)
 	s.routes(dist)
 	return s
 }
@@ -88,6 +97,7 @@ func (s *Server) routes(dist fs.FS) {
 	api.Post("/auth/totp/setup", s.requireUser, s.totpSetup)
 	api.Post("/auth/totp/enable", s.requireUser, s.totpEnable)
 	api.Post("/auth/totp/disable", s.requireUser, s.totpDisable)
+	api.Get("/auth/totp/qr.svg", s.requireUser, s.totpQRCode)
 
 	api.Get("/users", s.requireUser, requireAdmin, s.listUsers)
 	api.Post("/users", s.requireUser, requireAdmin, s.createUser)
@@ -104,6 +114,7 @@ func (s *Server) routes(dist fs.FS) {
 	api.Get("/meetings/:id/snapshot", s.snapshot)
 	api.Get("/meetings/:id/qr.svg", s.requireUser, s.qrCode)
 	api.Get("/meetings/:id/ws", s.websocket())
+	api.Post("/meetings/:id/participant-session", s.participantSession)
 	s.exportRoutes(api)
 
 	api.Get("/join/:code", s.joinInfo)

@@ -27,6 +27,8 @@ type Config struct {
 	AllowedOrigins []string
 	// OIDC: the identity provider coordinators may sign in with.
 	OIDCIssuer, OIDCClientID, OIDCClientSecret string
+	// TrustedProxies are reverse proxies whose X-Forwarded-For is believed.
+	TrustedProxies []string
 }
 
 // setting documents one environment variable for --help.
@@ -55,11 +57,13 @@ var settings = []setting{
 	{"TAFEL_OIDC_ISSUER", "", "OpenID Connect issuer URL for coordinator sign-in; empty: passwords only", func(c *Config, v string) error { c.OIDCIssuer = v; return nil }},
 	{"TAFEL_OIDC_CLIENT_ID", "", "client id registered at the issuer", func(c *Config, v string) error { c.OIDCClientID = v; return nil }},
 	{"TAFEL_OIDC_CLIENT_SECRET", "", "client secret (use TAFEL_OIDC_CLIENT_SECRET_FILE)", func(c *Config, v string) error { c.OIDCClientSecret = v; return nil }},
+	{"TAFEL_TRUSTED_PROXIES", "", "reverse proxies (addresses or CIDR, comma-separated) whose X-Forwarded-For names the client", func(c *Config, v string) error {
+		c.TrustedProxies = splitList(v)
+		return nil
+	}},
 	{"TAFEL_ALLOWED_ORIGINS", "", "extra browser origins, comma-separated, for a frontend served elsewhere", func(c *Config, v string) error {
-		for _, o := range strings.Split(v, ",") {
-			if o = strings.TrimSpace(o); o != "" {
-				c.AllowedOrigins = append(c.AllowedOrigins, strings.TrimRight(o, "/"))
-			}
+		for _, o := range splitList(v) {
+			c.AllowedOrigins = append(c.AllowedOrigins, strings.TrimRight(o, "/"))
 		}
 		return nil
 	}},
@@ -110,4 +114,14 @@ Environment (NAME_FILE reads the value from a file, for secrets):
 		}
 		fmt.Fprintf(w, "  %-20s %s (default %s)\n", s.env, s.help, def)
 	}
+}
+
+func splitList(v string) []string {
+	var out []string
+	for _, x := range strings.Split(v, ",") {
+		if x = strings.TrimSpace(x); x != "" {
+			out = append(out, x)
+		}
+	}
+	return out
 }

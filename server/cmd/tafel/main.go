@@ -117,6 +117,7 @@ func (m *Main) Run(ctx context.Context) error {
 	dist, _ := frontend.Dist()
 	m.HTTP = httpapi.New(httpapi.Config{BaseURL: m.Config.BaseURL, IdleTimeout: m.Config.IdleTimeout, MaxSession: m.Config.MaxSession,
 		AllowedOrigins: m.Config.AllowedOrigins,
+		TrustedProxies: m.Config.TrustedProxies,
 		OIDC:           httpapi.OIDCConfig{Issuer: m.Config.OIDCIssuer, ClientID: m.Config.OIDCClientID, ClientSecret: m.Config.OIDCClientSecret},
 	}, st, m.Hub, dist, m.Log)
 	if err := m.printSetupLink(ctx); err != nil {
