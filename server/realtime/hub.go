@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -319,7 +320,7 @@ func (h *Hub) presenceLocked(r *room) {
 		online = append(online, id)
 	}
 	sort.Strings(online)
-	if equal(online, r.online) {
+	if slices.Equal(online, r.online) {
 		return
 	}
 	r.online = online
@@ -331,17 +332,6 @@ func (h *Hub) presenceLocked(r *room) {
 	}
 }
 
-func equal(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
 
 // Snapshot returns what a viewer may see of a meeting now, for REST.
 func (h *Hub) Snapshot(ctx context.Context, meetingID string, v meeting.Viewer) (meeting.View, error) {

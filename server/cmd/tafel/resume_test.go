@@ -3,10 +3,8 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"io"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -240,26 +238,6 @@ func lockedMeeting(t *testing.T, srv *testServer, coord *coordinator) {
 	srv.join(tab.m.JoinCode, "Laatkomer", tab.party["Moeder"])
 }
 
-// startServerAt starts Main on a given database and returns it with a stop
-// function that may be called before the test ends.
-func startServerAt(t testing.TB, databaseURL string) (*testServer, func() error) {
-	t.Helper()
-	cfg, err := LoadConfig(func(string) string { return "" })
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.Addr = "127.0.0.1:0"
-	cfg.DataDir = t.TempDir()
-	cfg.DatabaseURL = databaseURL
-	cfg.LogLevel = "warn"
-	m := NewMain(cfg, io.Discard)
-	if err := m.Run(context.Background()); err != nil {
-		t.Fatalf("start server: %v", err)
-	}
-	stop := sync.OnceValue(m.Close)
-	t.Cleanup(func() { _ = stop() })
-	return &testServer{t: t, main: m, addr: m.Addr()}, stop
-}
 
 // serverRestart: what was acknowledged survives stopping the server and starting
 // a new one on the same database, and the phone carries on with its token.
@@ -268,7 +246,8 @@ func serverRestart(t *testing.T, d store.Dialect) {
 	if d == store.Postgres {
 		url = storetest.URL(t, d)
 	}
-	srv, stop := startServerAt(t, url)
+	srv := startServerOn(t, url)
+	stop := srv.main.Close
 	coord := srv.coordinator("Gemeente Voorbeeld")
 	tab := srv.newTable(coord, "Gezin Herstart", meeting.PhaseWorries)
 	const id = "c-before-restart"
@@ -286,7 +265,7 @@ func serverRestart(t *testing.T, d store.Dialect) {
 		t.Fatalf("the phone's socket at shutdown: close code %d, %v; want 1001 (going away)", code, err)
 	}
 
-	srv2, _ := startServerAt(t, url)
+	srv2 := startServerOn(t, url)
 	coord2 := &coordinator{s: srv2, cookie: coord.cookie}
 	ws := srv2.connectPhone(tab.m.ID, tab.mother.Token, 0)
 	f, err := ws.WaitFor(func(f wsclient.Frame) bool { return f.Type == "snapshot" }, 5*time.Second)
