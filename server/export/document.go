@@ -35,6 +35,8 @@ type Document struct {
 	NextEvaluation string // YYYY-MM-DD, or empty
 	Dissent        []Dissent
 	Akkoord        []Akkoord
+	// Changes is, for a follow-up meeting, what changed since the previous plan; nil otherwise.
+	Changes *meeting.ChangeSet
 }
 
 // PartyAtTable is a party and the names of its admitted people, in speaking order.
@@ -198,6 +200,7 @@ func FromView(v meeting.View, version *meeting.PlanVersion, lang Lang, now time.
 	for _, k := range v.Agreement.Akkoord {
 		d.Akkoord = append(d.Akkoord, Akkoord{Name: people[k.ParticipantID], PartyID: k.PartyID, Party: name[k.PartyID]})
 	}
+	d.Changes = v.WhatChanged(version)
 	return d
 }
 

@@ -25,6 +25,7 @@ type (
 		NextEvaluation *string        `json:"nextEvaluation"`
 		Dissent        []jsonDissent  `json:"dissent"`
 		Akkoord        []jsonAkkoord  `json:"akkoord"`
+		Changes        *jsonChanges   `json:"changes"`
 	}
 	jsonMeeting struct {
 		ID          string `json:"id"`
@@ -137,6 +138,7 @@ func WriteJSON(d Document) ([]byte, error) {
 	for _, k := range d.Akkoord {
 		out.Akkoord = append(out.Akkoord, jsonAkkoord(k))
 	}
+	out.Changes = toJSONChanges(d.Changes)
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)

@@ -38,6 +38,10 @@ func WriteMarkdown(d Document) []byte {
 		p("- **%s**: %s\n", mdLine(s.Party), mdText(s.Text, "  "))
 	}
 
+	if d.Changes != nil {
+		mdChanges(&b, l, d.Changes)
+	}
+
 	p("\n## %s\n\n", mdLine(l.t("top3")))
 	if !d.Agreed || len(d.Top3) == 0 {
 		p("%s\n", mdLine(l.t("notAgreed")))

@@ -103,6 +103,10 @@ func WritePDF(d Document) ([]byte, error) {
 		p.row(s.Party, s.Text, 55)
 	}
 
+	if d.Changes != nil {
+		p.changes(d.Changes)
+	}
+
 	p.heading(l.t("top3"))
 	p.font("", bodySize, ink)
 	if !d.Agreed || len(d.Top3) == 0 {

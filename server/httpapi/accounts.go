@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"encoding/base32"
 	"errors"
 	"strings"
 	"time"
@@ -113,6 +114,25 @@ func (s *Server) totpSetup(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(fiber.Map{"secret": key.Secret(), "url": key.URL()})
+}
+
+// totpQRCode draws the otpauth URL of a second factor being set up, for the
+// authenticator app to scan. Nothing once it is on: the secret is not shown again.
+func (s *Server) totpQRCode(c *fiber.Ctx) error {
+	u := currentUser(c)
+	if u.TOTPSecret == "" || u.TOTPEnabled {
+		return errNotFound
+	}
+	// The same key setup made: same issuer, account and secret give the same URL.
+	secret, err := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(u.TOTPSecret)
+	if err != nil {
+		return err
+	}
+	key, err := totp.Generate(totp.GenerateOpts{Issuer: "Tafel", AccountName: u.Email, Secret: secret})
+	if err != nil {
+		return err
+	}
+	return sendQRCode(c, key.URL(), "QR-code voor je app")
 }
 
 func (s *Server) totpCode(c *fiber.Ctx) (string, error) {

@@ -105,3 +105,21 @@ func TestSessionLifetime(t *testing.T) {
 		wantStatus(t, ts, 401, "GET", "/api/auth/me", a.cookie, nil)
 	})
 }
+
+func TestTOTPQRCode(t *testing.T) {
+	ts := newTenancyServer(t, store.SQLite)
+	a := ts.tenant("Organisatie A", "a@example.org")
+	wantStatus(t, ts, 404, "GET", "/api/auth/totp/qr.svg", a.cookie, nil)
+	body := wantStatus(t, ts, 200, "POST", "/api/auth/totp/setup", a.cookie, nil)
+	var setup struct{ Secret, URL string }
+	_ = json.Unmarshal(body, &setup)
+	// While being set up, the app can scan the secret; the picture is not cached.
+	code, svg := ts.do("GET", "/api/auth/totp/qr.svg", a.cookie, nil)
+	if code != 200 || !strings.HasPrefix(string(svg), "<svg") || !strings.Contains(string(svg), `role="img"`) {
+		t.Fatalf("qr: %d %.100s", code, svg)
+	}
+	totpCode, _ := totp.GenerateCode(setup.Secret, time.Now())
+	wantStatus(t, ts, 204, "POST", "/api/auth/totp/enable", a.cookie, map[string]string{"code": totpCode})
+	// Once on, the secret is never shown again.
+	wantStatus(t, ts, 404, "GET", "/api/auth/totp/qr.svg", a.cookie, nil)
+}

@@ -79,5 +79,8 @@ func (s *Server) join(c *fiber.Ctx) error {
 		Action: store.AuditCreate, ObjectType: "participant", ObjectID: pid, FamilyID: info.FamilyID}); err != nil {
 		return err
 	}
+	// A browser keeps the token in the HttpOnly cookie and ignores the body; the
+	// token in the body is for non-browser clients, which send it in hello.
+	s.setParticipantCookie(c, info.ID, token)
 	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"meetingId": info.ID, "participantId": pid, "token": token})
 }

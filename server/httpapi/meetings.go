@@ -3,7 +3,6 @@ package httpapi
 import (
 	"encoding/json"
 	"errors"
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -142,15 +141,20 @@ func (s *Server) addParty(c *fiber.Ctx) error {
 	return c.Status(fiber.StatusCreated).JSON(last)
 }
 
-// snapshot answers a coordinator of the meeting's organisation, or a participant
-// with their token as a bearer token.
+// snapshot answers a participant with their token as a bearer token, a coordinator
+// of the meeting's organisation, or a participant with the participant cookie.
 func (s *Server) snapshot(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	id := c.Params("id")
-	if tok, ok := strings.CutPrefix(c.Get(fiber.HeaderAuthorization), "Bearer "); ok {
-		pt, err := s.store.FindParticipantByToken(ctx, store.HashToken(tok))
-		if err != nil || pt.MeetingID != id || pt.Status == meeting.StatusRemoved {
-			return errNotFound
+	tok, bearer := s.participantToken(c)
+	var u *user
+	if !bearer {
+		u = s.authenticate(c)
+	}
+	if u == nil && tok != "" {
+		pt, err := s.findParticipant(c, id, tok)
+		if err != nil {
+			return err
 		}
 		view, err := s.hub.Snapshot(ctx, id, meeting.Viewer{Role: meeting.RoleParticipant, ParticipantID: pt.ParticipantID})
 		if err != nil {
@@ -162,7 +166,6 @@ func (s *Server) snapshot(c *fiber.Ctx) error {
 		}
 		return c.JSON(view)
 	}
-	u := s.authenticate(c)
 	if u == nil {
 		return errUnauthorized
 	}

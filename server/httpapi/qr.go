@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"fmt"
+	"html"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -19,7 +20,12 @@ func (s *Server) qrCode(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	q, err := qrcode.New(s.JoinURL(info.JoinCode), qrcode.Medium)
+	return sendQRCode(c, s.JoinURL(info.JoinCode), "QR-code om mee te doen")
+}
+
+// sendQRCode answers with text drawn as an SVG QR code, labelled for screen readers.
+func sendQRCode(c *fiber.Ctx, text, label string) error {
+	q, err := qrcode.New(text, qrcode.Medium)
 	if err != nil {
 		return err
 	}
@@ -34,6 +40,6 @@ func (s *Server) qrCode(c *fiber.Ctx) error {
 	}
 	n := len(bits)
 	c.Set(fiber.HeaderContentType, "image/svg+xml")
-	return c.SendString(fmt.Sprintf(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" shape-rendering="crispEdges" role="img" aria-label="QR-code om mee te doen"><rect width="%d" height="%d" fill="#fff"/><path fill="#000" d="%s"/></svg>`,
-		n, n, n, n, path.String()))
+	return c.SendString(fmt.Sprintf(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" shape-rendering="crispEdges" role="img" aria-label="%s"><rect width="%d" height="%d" fill="#fff"/><path fill="#000" d="%s"/></svg>`,
+		n, n, html.EscapeString(label), n, n, path.String()))
 }

@@ -116,6 +116,7 @@ func (s *Server) routes(dist fs.FS) {
 	api.Get("/meetings/:id/ws", s.websocket())
 	api.Post("/meetings/:id/participant-session", s.participantSession)
 	s.exportRoutes(api)
+	s.followUpRoutes(api)
 
 	api.Get("/join/:code", s.joinInfo)
 	api.Post("/join/:code", s.join)

@@ -59,6 +59,7 @@ func checkForeignSocket(t *testing.T, ts *tenancyServer, a, b tenant) {
 	for _, c := range []struct{ name, cookie, token, code string }{
 		{"OtherOrganisation", b.cookie, "", "not_found"},
 		{"OtherMeetingsToken", "", b.token, "unauthorized"},
+		{"OtherMeetingsCookie", "tafel_p=" + b.token, "", "unauthorized"},
 		{"NoCredentials", "", "", "unauthorized"},
 	} {
 		ws, err := wsclient.Dial(ts.addr, a.meetingID, c.cookie)
@@ -215,6 +216,10 @@ var routeCases = map[string]routeCase{
 	"POST /api/auth/totp/disable": func(t *testing.T, ts *tenancyServer, a, b tenant) {
 		wantStatus(t, ts, 401, "POST", "/api/auth/totp/disable", "", map[string]string{"code": "123456"})
 	},
+	"GET /api/auth/totp/qr.svg": func(t *testing.T, ts *tenancyServer, a, b tenant) {
+		wantStatus(t, ts, 401, "GET", "/api/auth/totp/qr.svg", "Bearer "+a.token, nil)
+		wantStatus(t, ts, 404, "GET", "/api/auth/totp/qr.svg", b.cookie, nil) // no second factor being set up
+	},
 	"GET /api/users": func(t *testing.T, ts *tenancyServer, a, b tenant) {
 		if body := wantStatus(t, ts, 200, "GET", "/api/users", b.cookie, nil); strings.Contains(string(body), "a@example.org") {
 			t.Fatalf("B lists A's accounts: %s", body)
@@ -293,6 +298,7 @@ var routeCases = map[string]routeCase{
 	"GET /api/meetings/:id/snapshot": func(t *testing.T, ts *tenancyServer, a, b tenant) {
 		wantStatus(t, ts, 404, "GET", "/api/meetings/"+a.meetingID+"/snapshot", b.cookie, nil)
 		wantStatus(t, ts, 404, "GET", "/api/meetings/"+a.meetingID+"/snapshot", "Bearer "+b.token, nil)
+		wantStatus(t, ts, 404, "GET", "/api/meetings/"+a.meetingID+"/snapshot", "tafel_p="+b.token, nil)
 		wantStatus(t, ts, 200, "GET", "/api/meetings/"+a.meetingID+"/snapshot", "Bearer "+a.token, nil)
 	},
 	"GET /api/meetings/:id/export.:format": func(t *testing.T, ts *tenancyServer, a, b tenant) {
@@ -302,11 +308,49 @@ var routeCases = map[string]routeCase{
 			t.Fatalf("own export = %s", body)
 		}
 	},
+	"POST /api/meetings/:id/follow-up": func(t *testing.T, ts *tenancyServer, a, b tenant) {
+		wantStatus(t, ts, 404, "POST", "/api/meetings/"+a.meetingID+"/follow-up", b.cookie, nil)
+		wantStatus(t, ts, 401, "POST", "/api/meetings/"+a.meetingID+"/follow-up", "Bearer "+a.token, nil)
+		wantStatus(t, ts, 409, "POST", "/api/meetings/"+a.meetingID+"/follow-up", a.cookie, nil) // A's meeting is still open
+	},
+	"GET /api/families/:id/timeline": func(t *testing.T, ts *tenancyServer, a, b tenant) {
+		wantStatus(t, ts, 404, "GET", "/api/families/"+a.familyID+"/timeline", b.cookie, nil)
+		wantStatus(t, ts, 401, "GET", "/api/families/"+a.familyID+"/timeline", "Bearer "+a.token, nil)
+		if body := wantStatus(t, ts, 200, "GET", "/api/families/"+a.familyID+"/timeline", a.cookie, nil); !strings.Contains(string(body), a.meetingID) ||
+			strings.Contains(string(body), b.meetingID) {
+			t.Fatalf("A's timeline = %s", body)
+		}
+	},
+	"GET /api/families/:id/measures.csv": func(t *testing.T, ts *tenancyServer, a, b tenant) {
+		wantStatus(t, ts, 404, "GET", "/api/families/"+a.familyID+"/measures.csv", b.cookie, nil)
+		wantStatus(t, ts, 401, "GET", "/api/families/"+a.familyID+"/measures.csv", "Bearer "+a.token, nil)
+		if body := wantStatus(t, ts, 200, "GET", "/api/families/"+a.familyID+"/measures.csv", a.cookie, nil); !strings.Contains(string(body), a.meetingID) {
+			t.Fatalf("A's measures = %s", body)
+		}
+	},
+	"GET /api/overview": func(t *testing.T, ts *tenancyServer, a, b tenant) {
+		wantStatus(t, ts, 401, "GET", "/api/overview", "Bearer "+a.token, nil)
+		if body := wantStatus(t, ts, 200, "GET", "/api/overview", b.cookie, nil); strings.Contains(string(body), a.familyID) || !strings.Contains(string(body), b.familyID) {
+			t.Fatalf("B's overview = %s", body)
+		}
+	},
+	"GET /api/measures.csv": func(t *testing.T, ts *tenancyServer, a, b tenant) {
+		wantStatus(t, ts, 401, "GET", "/api/measures.csv", "Bearer "+a.token, nil)
+		if body := wantStatus(t, ts, 200, "GET", "/api/measures.csv", b.cookie, nil); strings.Contains(string(body), a.meetingID) || !strings.Contains(string(body), b.meetingID) {
+			t.Fatalf("B's measures = %s", body)
+		}
+	},
 	"GET /api/meetings/:id/qr.svg": func(t *testing.T, ts *tenancyServer, a, b tenant) {
 		wantStatus(t, ts, 404, "GET", "/api/meetings/"+a.meetingID+"/qr.svg", b.cookie, nil)
 	},
 	"GET /api/meetings/:id/ws": func(t *testing.T, ts *tenancyServer, a, b tenant) {
 		checkForeignSocket(t, ts, a, b)
+	},
+	"POST /api/meetings/:id/participant-session": func(t *testing.T, ts *tenancyServer, a, b tenant) {
+		// Another meeting's token, and a coordinator's session, get no participant cookie here.
+		wantStatus(t, ts, 404, "POST", "/api/meetings/"+a.meetingID+"/participant-session", "", map[string]string{"token": b.token})
+		wantStatus(t, ts, 404, "POST", "/api/meetings/"+a.meetingID+"/participant-session", a.cookie, map[string]string{"token": ""})
+		wantStatus(t, ts, 200, "POST", "/api/meetings/"+a.meetingID+"/participant-session", "", map[string]string{"token": a.token})
 	},
 	// Join by code is public on purpose: the code is the key, and guessing it is
 	// throttled (TestJoinCodeGuessingThrottled). It shows only the label and parties.

@@ -1,6 +1,8 @@
 package httpapi
 
 import (
+	"strings"
+
 	"github.com/gofiber/contrib/websocket"
 	"github.com/gofiber/fiber/v2"
 
@@ -8,7 +10,8 @@ import (
 )
 
 // websocket upgrades /api/meetings/:id/ws. A signed-in coordinator is recognised
-// by the session cookie here; participants identify with their token in hello.
+// by the session cookie here; participants identify with the participant cookie
+// (browsers) or their token in hello (other clients).
 func (s *Server) websocket() fiber.Handler {
 	upgrade := websocket.New(func(conn *websocket.Conn) {
 		ident, _ := conn.Locals("identity").(realtime.Identity)
@@ -23,9 +26,13 @@ func (s *Server) websocket() fiber.Handler {
 		if origin := c.Get(fiber.HeaderOrigin); origin != "" && !s.allowedOrigin(c, origin) {
 			return errCrossSite
 		}
+		var ident realtime.Identity
 		if u := s.authenticate(c); u != nil {
-			c.Locals("identity", realtime.Identity{UserID: u.ID, OrganisationID: u.OrganisationID})
+			ident.UserID, ident.OrganisationID = u.ID, u.OrganisationID
 		}
+		// Checked in hello, like a token sent there; copied, as Fiber reuses the buffer.
+		ident.ParticipantToken = strings.Clone(c.Cookies(s.participantCookie()))
+		c.Locals("identity", ident)
 		return upgrade(c)
 	}
 }

@@ -96,6 +96,9 @@ var handlers = map[string]handler{
 	"plan.action.remove": {coord, []Phase{PhasePlan}, planActionRemove},
 	"plan.details.set":   {coord, []Phase{PhasePlan}, planDetailsSet},
 	"meeting.close":      {coord, []Phase{PhasePlan}, meetingClose},
+	"review.action.set":  {coord, []Phase{PhaseReview}, reviewActionSet},
+	"review.score.set":   {coord, []Phase{PhaseReview}, reviewScoreSet},
+	"worry.carry":        {coord, []Phase{PhaseWorries}, worryCarry},
 }
 
 // CommandNames lists every command the meeting understands.

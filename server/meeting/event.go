@@ -34,6 +34,8 @@ const (
 	EvAgreementUpdated  = "agreement.updated"
 	EvPlanUpdated       = "plan.updated"
 	EvPlanClosed        = "plan.closed"
+	EvMeetingPrevious   = "meeting.previous"
+	EvReviewUpdated     = "review.updated"
 )
 
 // Event is one stored change of a meeting. Its data carries whole entities, so
@@ -78,6 +80,12 @@ type (
 	}
 	versionData struct {
 		Version PlanVersion `json:"version"`
+	}
+	previousData struct {
+		Previous Previous `json:"previous"`
+	}
+	reviewData struct {
+		Review Review `json:"review"`
 	}
 )
 
@@ -150,6 +158,16 @@ func (m *Meeting) Apply(ev Event) error {
 		if err = json.Unmarshal(ev.Data, &d); err == nil {
 			m.Versions = append(m.Versions, d.Version)
 		}
+	case EvMeetingPrevious:
+		var d previousData
+		if err = json.Unmarshal(ev.Data, &d); err == nil {
+			m.Previous = &d.Previous
+		}
+	case EvReviewUpdated:
+		var d reviewData
+		if err = json.Unmarshal(ev.Data, &d); err == nil {
+			m.Review = d.Review
+		}
 	default:
 		err = fmt.Errorf("unknown event %q", ev.Name)
 	}
@@ -188,6 +206,9 @@ func (m *Meeting) Clone() *Meeting {
 	c.Plan.Goals = slices.Clone(m.Plan.Goals)
 	c.Plan.Actions = slices.Clone(m.Plan.Actions)
 	c.Versions = slices.Clone(m.Versions)
+	// Previous is set once, by the first event, and never changed in place: sharing it is safe.
+	c.Review.Actions = slices.Clone(m.Review.Actions)
+	c.Review.Scores = slices.Clone(m.Review.Scores)
 	return &c
 }
 

@@ -34,9 +34,10 @@ func draftScope(it Item) (Scope, string) {
 func itemAdd(kind ItemKind) func(*decision) error {
 	return func(d *decision) error {
 		var in struct {
-			Text    string `json:"text"`
-			Domain  string `json:"domain"`
-			PartyID string `json:"partyId"`
+			Text      string `json:"text"`
+			Domain    string `json:"domain"`
+			PartyID   string `json:"partyId"`
+			Continues string `json:"continues"`
 		}
 		if err := d.decode(&in); err != nil {
 			return err
@@ -47,6 +48,14 @@ func itemAdd(kind ItemKind) func(*decision) error {
 		}
 		if !validDomain(in.Domain) {
 			return Errorf(ECodeInvalidInput, "Onbekend leefgebied (unknown domain)")
+		}
+		if in.Continues != "" {
+			if kind != KindWorry {
+				return Errorf(ECodeInvalidInput, "Alleen een zorg kan een zorg van vorige keer voortzetten (continues is for worries)")
+			}
+			if d.m.Previous == nil || d.m.Previous.Worry(in.Continues) == nil {
+				return Errorf(ECodeNotFound, "Deze zorg stond niet in de vorige top 3 (unknown previous worry)")
+			}
 		}
 		author, party, onBehalf, err := d.itemAuthor(in.PartyID)
 		if err != nil {
@@ -60,7 +69,7 @@ func itemAdd(kind ItemKind) func(*decision) error {
 			prefix = "s"
 		}
 		it := Item{ID: d.newID(prefix), Kind: kind, PartyID: party, Text: text, Domain: in.Domain,
-			AuthorIDs: []string{author}, OnBehalf: onBehalf, Order: d.m.Seq + 1}
+			AuthorIDs: []string{author}, OnBehalf: onBehalf, Continues: in.Continues, Order: d.m.Seq + 1}
 		scope, pid := draftScope(it)
 		return d.emit(EvItemUpserted, scope, pid, itemData{it})
 	}
@@ -101,6 +110,8 @@ func itemEdit(kind ItemKind) func(*decision) error {
 			ItemID string `json:"itemId"`
 			Text   string `json:"text"`
 			Domain string `json:"domain"`
+			// Continues, when sent, changes which previous worry this one carries on ("" for none).
+			Continues *string `json:"continues"`
 		}
 		if err := d.decode(&in); err != nil {
 			return err
@@ -112,14 +123,26 @@ func itemEdit(kind ItemKind) func(*decision) error {
 		if !validDomain(in.Domain) {
 			return Errorf(ECodeInvalidInput, "Onbekend leefgebied (unknown domain)")
 		}
+		if in.Continues != nil && *in.Continues != "" {
+			if kind != KindWorry {
+				return Errorf(ECodeInvalidInput, "Alleen een zorg kan een zorg van vorige keer voortzetten (continues is for worries)")
+			}
+			if d.m.Previous == nil || d.m.Previous.Worry(*in.Continues) == nil {
+				return Errorf(ECodeNotFound, "Deze zorg stond niet in de vorige top 3 (unknown previous worry)")
+			}
+		}
 		it, err := d.ownItem(in.ItemID, kind)
 		if err != nil {
 			return err
 		}
-		if it.Text == text && it.Domain == in.Domain {
+		continues := it.Continues
+		if in.Continues != nil {
+			continues = *in.Continues
+		}
+		if it.Text == text && it.Domain == in.Domain && it.Continues == continues {
 			return Errorf(ECodeConflict, "Er verandert niets (nothing to change)")
 		}
-		it.Text, it.Domain = text, in.Domain
+		it.Text, it.Domain, it.Continues = text, in.Domain, continues
 		scope, pid := draftScope(it)
 		return d.emit(EvItemUpserted, scope, pid, itemData{it})
 	}

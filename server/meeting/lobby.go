@@ -100,17 +100,29 @@ func partyAdd(d *decision) error {
 	return d.emit(EvPartyUpserted, ScopeAll, "", partyData{p})
 }
 
-// NextPhase returns the phase after p, skipping the strengths round when the meeting has none.
+// holds says whether the meeting has phase p: the strengths round only when it
+// was chosen, the review round only in a follow-up meeting.
+func (m *Meeting) holds(p Phase) bool {
+	switch p {
+	case PhaseStrengths:
+		return m.Options.StrengthsRound
+	case PhaseReview:
+		return m.Previous != nil
+	}
+	return phaseIndex(p) >= 0
+}
+
+// optionalPhase is a round the coordinator may skip: review and strengths.
+func optionalPhase(p Phase) bool { return p == PhaseReview || p == PhaseStrengths }
+
+// NextPhase returns the phase after the current one, skipping the rounds the meeting does not hold.
 func (m *Meeting) NextPhase() Phase {
-	i := phaseIndex(m.Phase)
-	if i < 0 || i+1 >= len(Phases) {
-		return m.Phase
+	for i := phaseIndex(m.Phase) + 1; i > 0 && i < len(Phases); i++ {
+		if m.holds(Phases[i]) {
+			return Phases[i]
+		}
 	}
-	next := Phases[i+1]
-	if next == PhaseStrengths && !m.Options.StrengthsRound {
-		next = PhaseWorries
-	}
-	return next
+	return m.Phase
 }
 
 func phaseSet(d *decision) error {
@@ -124,17 +136,21 @@ func phaseSet(d *decision) error {
 	if to < 0 {
 		return Errorf(ECodeInvalidInput, "Onbekende ronde (unknown phase)")
 	}
-	if in.Phase == PhaseStrengths && !d.m.Options.StrengthsRound {
-		return Errorf(ECodeConflict, "Dit gesprek heeft geen ronde 'wat gaat goed' (no strengths round)")
+	if in.Phase == PhaseStrengths && !d.m.holds(in.Phase) {
+		return Errorf(ECodeConflict, "Dit gesprek heeft geen ronde 'wat goed gaat' (no strengths round)")
 	}
-	switch {
-	case to == from+1, to == from+2 && Phases[from+1] == PhaseStrengths:
-		// Forward one step, or over the optional strengths round.
-	case to == from-1:
-		// Back one step.
-	case to == from-2 && Phases[from-1] == PhaseStrengths && !d.m.Options.StrengthsRound:
-		// Back over a strengths round the meeting does not hold.
-	default:
+	if in.Phase == PhaseReview && !d.m.holds(in.Phase) {
+		return Errorf(ECodeConflict, "Alleen een vervolggesprek kijkt terug (review is for follow-up meetings)")
+	}
+	// Forward: one step, or over optional rounds (held or not). Back: one step to
+	// the previous round the meeting holds.
+	ok := to != from
+	for i := min(from, to) + 1; i < max(from, to); i++ {
+		if to > from && !optionalPhase(Phases[i]) || to < from && d.m.holds(Phases[i]) {
+			ok = false
+		}
+	}
+	if !ok {
 		return Errorf(ECodeConflict, "Je kunt alleen één stap verder of terug (only one step at a time)")
 	}
 	if in.Phase == PhaseClosed {

@@ -18,6 +18,8 @@ type cast struct {
 	kim                         string // pending, of Veilig Thuis
 	s1                          string // Sanne's revealed strength (strengths round only)
 	w1, w2, w3, w4              string // revealed worries of Sanne, Henk, Anouk, Henk
+	// In a follow-up (playTo PhaseReview): the previous top 3 and the previous plan's actions.
+	prevWorries, prevActions []string
 }
 
 // playTo plays a meeting up to phase to. With rankings (rank and later) Sanne ranks
@@ -25,6 +27,9 @@ type cast struct {
 // is confirmed; closed has a regisseur and an evaluation date.
 func playTo(tb testing.TB, to Phase, opts Options) (*table, cast) {
 	tb.Helper()
+	if to == PhaseReview {
+		return playFollowUp(tb, opts)
+	}
 	tt := newTable(tb, opts)
 	var c cast
 	c.mother = tt.party("Moeder", KindFamily)
@@ -174,6 +179,9 @@ var commandRules = map[string]struct {
 	"plan.action.remove": {[]Role{RoleCoordinator}, []Phase{PhasePlan}},
 	"plan.details.set":   {[]Role{RoleCoordinator}, []Phase{PhasePlan}},
 	"meeting.close":      {[]Role{RoleCoordinator}, []Phase{PhasePlan}},
+	"review.action.set":  {[]Role{RoleCoordinator}, []Phase{PhaseReview}},
+	"review.score.set":   {[]Role{RoleCoordinator}, []Phase{PhaseReview}},
+	"worry.carry":        {[]Role{RoleCoordinator}, []Phase{PhaseWorries}},
 }
 
 func sortedCommands() []string {
@@ -243,20 +251,20 @@ func TestCommandsNeedAdmittedParticipant(t *testing.T) {
 
 func TestCommandPhases(t *testing.T) {
 	tables := map[Phase]*table{}
-	var c cast
+	casts := map[Phase]cast{}
 	for _, p := range Phases {
-		tables[p], c = playTo(t, p, Options{StrengthsRound: true})
+		tables[p], casts[p] = playTo(t, p, Options{StrengthsRound: true})
 	}
 	for _, name := range sortedCommands() {
 		rule := commandRules[name]
-		a := coordinator
-		switch {
-		case slices.Contains(rule.roles, RoleJoiner):
-			a = Actor{Role: RoleJoiner}
-		case slices.Contains(rule.roles, RoleParticipant):
-			a = participant(c.sanne)
-		}
 		for _, p := range Phases {
+			a := coordinator
+			switch {
+			case slices.Contains(rule.roles, RoleJoiner):
+				a = Actor{Role: RoleJoiner}
+			case slices.Contains(rule.roles, RoleParticipant):
+				a = participant(casts[p].sanne)
+			}
 			allowed := p != PhaseClosed && (rule.phases == nil || slices.Contains(rule.phases, p))
 			if allowed {
 				t.Run(name+"/OK/"+string(p), func(t *testing.T) {

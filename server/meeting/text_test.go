@@ -134,6 +134,9 @@ func TestEveryTextFieldIsChecked(t *testing.T) {
 		{PhasePlan, "plan.goal.set", "goal", MaxTextLen, func(c cast) map[string]any { return map[string]any{"worryId": c.w1} }},
 		{PhasePlan, "plan.action.add", "what", MaxTextLen, func(c cast) map[string]any { return map[string]any{"worryId": c.w1, "ownerPartyId": c.vt} }},
 		{PhasePlan, "plan.details.set", "regisseurRole", MaxNameLen, func(c cast) map[string]any { return map[string]any{"regisseurPartyId": c.vt} }},
+		{PhaseReview, "review.action.set", "note", MaxTextLen, func(c cast) map[string]any {
+			return map[string]any{"actionId": c.prevActions[0], "outcome": "partly"}
+		}},
 	} {
 		t.Run(tc.cmd+"/"+tc.field+"/ErrInvalidInput", func(t *testing.T) {
 			tt, c := playTo(t, tc.phase, Options{StrengthsRound: true})

@@ -8,6 +8,7 @@ type Phase string
 // The phases, in order.
 const (
 	PhaseLobby     Phase = "lobby"
+	PhaseReview    Phase = "review" // follow-up meetings only: how did the previous plan go
 	PhaseStrengths Phase = "strengths"
 	PhaseWorries   Phase = "worries"
 	PhaseCluster   Phase = "cluster"
@@ -18,7 +19,7 @@ const (
 )
 
 // Phases lists every phase in meeting order.
-var Phases = []Phase{PhaseLobby, PhaseStrengths, PhaseWorries, PhaseCluster, PhaseRank, PhaseAgree, PhasePlan, PhaseClosed}
+var Phases = []Phase{PhaseLobby, PhaseReview, PhaseStrengths, PhaseWorries, PhaseCluster, PhaseRank, PhaseAgree, PhasePlan, PhaseClosed}
 
 func phaseIndex(p Phase) int {
 	for i, q := range Phases {
@@ -119,7 +120,10 @@ type Item struct {
 	Revealed   bool     `json:"revealed"`
 	Withdrawn  bool     `json:"withdrawn"`
 	MergedInto string   `json:"mergedInto"`
-	Order      int64    `json:"order"`
+	// Continues is, in a follow-up meeting, the id of the previous top-3 worry
+	// this worry carries on; "" when it is new.
+	Continues string `json:"continues"`
+	Order     int64  `json:"order"`
 }
 
 // Domains are the 13 life domains of the Zelfredzaamheid-Matrix.
@@ -229,6 +233,10 @@ type Meeting struct {
 	Agreement    Agreement
 	Plan         Plan
 	Versions     []PlanVersion
+	// Previous is the plan a follow-up meeting starts from; nil for a first meeting.
+	Previous *Previous
+	// Review is how the previous plan went, recorded in a follow-up's review round.
+	Review Review
 }
 
 // New returns the state of a meeting as prepared, before any event.

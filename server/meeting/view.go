@@ -65,6 +65,8 @@ type View struct {
 	Agreement    Agreement     `json:"agreement"`
 	Plan         Plan          `json:"plan"`
 	Versions     []PlanVersion `json:"versions"`
+	Previous     *Previous     `json:"previous"` // the plan a follow-up starts from; null for a first meeting
+	Review       Review        `json:"review"`
 	Online       []string      `json:"online"`
 	Seq          int64         `json:"seq"`
 }
@@ -76,7 +78,8 @@ func (m *Meeting) ViewFor(v Viewer) View {
 		Ranking: RankingResult{Weighting: m.Options.Weighting, Worries: []RankedWorry{}, Top3: []string{},
 			FamilyTop3: []string{}, ProfessionalTop3: []string{}, PartyTop3: []PartyTop3{}, RankedBy: []string{}},
 		Agreement: Agreement{WorryIDs: []string{}, Dissent: []Dissent{}, Akkoord: []Akkoord{}},
-		Plan:      Plan{Goals: []Goal{}, Actions: []Action{}}, Versions: []PlanVersion{}}
+		Plan:      Plan{Goals: []Goal{}, Actions: []Action{}}, Versions: []PlanVersion{},
+		Review: cloneReview(Review{})}
 	// Parties are stored in the order they were added; the view gives speaking order.
 	sort.SliceStable(out.Parties, func(i, j int) bool { return out.Parties[i].Order < out.Parties[j].Order })
 	for _, p := range m.Participants {
@@ -101,5 +104,7 @@ func (m *Meeting) ViewFor(v Viewer) View {
 	out.Agreement = cloneAgreement(m.Agreement)
 	out.Plan = clonePlan(m.Plan)
 	out.Versions = append(out.Versions, m.Versions...)
+	out.Previous = m.Previous
+	out.Review = cloneReview(m.Review)
 	return out
 }

@@ -190,7 +190,8 @@ func TestViewFor(t *testing.T) {
 	t.Run("NoNullLists", func(t *testing.T) {
 		m := New(Header{ID: "m2", FamilyLabel: "Gezin K."})
 		for _, v := range []Viewer{{Role: RoleScreen}, {Role: RoleParticipant, ParticipantID: "p1"}} {
-			raw := mustJSON(t, m.ViewFor(v))
+			// previous is an object, null for a first meeting; every list is [].
+			raw := strings.Replace(mustJSON(t, m.ViewFor(v)), `"previous":null`, "", 1)
 			if strings.Contains(raw, "null") {
 				t.Errorf("view of an empty meeting has null lists: %s", raw)
 			}

@@ -55,6 +55,9 @@ type Socket interface {
 type Identity struct {
 	UserID         string
 	OrganisationID string
+	// ParticipantToken is the token from the participant cookie, if the request
+	// had one; hello checks it as it checks a token in the frame.
+	ParticipantToken string
 }
 
 // Conn is one client's websocket. Only its writer goroutine writes to the socket.
@@ -239,9 +242,18 @@ func (c *Conn) hello(meetingID string, f clientFrame) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	v := meeting.Viewer{}
+	// A participant: a token in hello, or the cookie when the client asks to be
+	// one (a browser signed in as coordinator may have joined as well) or has
+	// no coordinator session.
+	token := f.Token
+	if token == "" && (f.View == "participant" || c.ident.UserID == "") {
+		token = c.ident.ParticipantToken
+	}
 	switch {
-	case f.Token != "":
-		pt, err := c.hub.store.FindParticipantByToken(ctx, store.HashToken(f.Token))
+	case token == "" && f.View == "participant":
+		return meeting.Errorf(meeting.ECodeUnauthorized, "Meld je aan met de code (join first)")
+	case token != "":
+		pt, err := c.hub.store.FindParticipantByToken(ctx, store.HashToken(token))
 		if err != nil || pt.MeetingID != meetingID {
 			return meeting.Errorf(meeting.ECodeUnauthorized, "Deze link werkt niet meer. Meld je opnieuw aan. (unknown token)")
 		}

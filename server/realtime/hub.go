@@ -332,7 +332,6 @@ func (h *Hub) presenceLocked(r *room) {
 	}
 }
 
-
 // Snapshot returns what a viewer may see of a meeting now, for REST.
 func (h *Hub) Snapshot(ctx context.Context, meetingID string, v meeting.Viewer) (meeting.View, error) {
 	r, err := h.acquire(ctx, meetingID)

@@ -31,6 +31,8 @@ type MeetingInfo struct {
 	Phase          meeting.Phase `json:"phase"`
 	JoinCode       string        `json:"joinCode"`
 	CreatedAt      time.Time     `json:"createdAt"`
+	// FollowsMeetingID is the meeting a follow-up was made from; "" for a first meeting.
+	FollowsMeetingID string `json:"followsMeetingId"`
 }
 
 type familyRow struct {
@@ -43,17 +45,18 @@ type familyRow struct {
 func (familyRow) TableName() string { return "families" }
 
 type meetingRow struct {
-	ID             string
-	OrganisationID string
-	FamilyID       string
-	Title          string
-	Date           string
-	Options        string
-	JoinCode       string
-	Phase          string
-	LastSeq        int64
-	CreatedAt      time.Time
-	ClosedAt       *time.Time
+	ID               string
+	OrganisationID   string
+	FamilyID         string
+	Title            string
+	Date             string
+	Options          string
+	JoinCode         string
+	Phase            string
+	LastSeq          int64
+	CreatedAt        time.Time
+	ClosedAt         *time.Time
+	FollowsMeetingID string
 }
 
 func (meetingRow) TableName() string { return "meetings" }
@@ -111,6 +114,8 @@ type NewMeeting struct {
 	Title          string
 	Date           string
 	Options        meeting.Options
+	// FollowsMeetingID is, for a follow-up, the meeting it was made from.
+	FollowsMeetingID string
 }
 
 // CreateMeeting stores a new meeting with the events that prepare it (its parties),
@@ -122,7 +127,8 @@ func (s *Store) CreateMeeting(ctx context.Context, nm NewMeeting, prepare func(*
 	}
 	opts, _ := json.Marshal(nm.Options)
 	r := meetingRow{ID: newID(), OrganisationID: nm.OrganisationID, FamilyID: fam.ID, Title: nm.Title, Date: nm.Date,
-		Options: string(opts), JoinCode: newJoinCode(), Phase: string(meeting.PhaseLobby), CreatedAt: s.now()}
+		Options: string(opts), JoinCode: newJoinCode(), Phase: string(meeting.PhaseLobby), CreatedAt: s.now(),
+		FollowsMeetingID: nm.FollowsMeetingID}
 	m := meeting.New(headerOf(r, fam.Label))
 	next, events, err := prepare(m)
 	if err != nil {
@@ -149,28 +155,30 @@ func headerOf(r meetingRow, familyLabel string) meeting.Header {
 
 func (r meetingRow) info(label string) MeetingInfo {
 	return MeetingInfo{ID: r.ID, OrganisationID: r.OrganisationID, FamilyID: r.FamilyID, FamilyLabel: label, Title: r.Title,
-		Date: r.Date, Phase: meeting.Phase(r.Phase), JoinCode: r.JoinCode, CreatedAt: r.CreatedAt}
+		Date: r.Date, Phase: meeting.Phase(r.Phase), JoinCode: r.JoinCode, CreatedAt: r.CreatedAt, FollowsMeetingID: r.FollowsMeetingID}
 }
 
 // meetingWithLabel is a meeting row joined with its family's label.
 type meetingWithLabel struct {
-	ID             string
-	OrganisationID string
-	FamilyID       string
-	Title          string
-	Date           string
-	Options        string
-	JoinCode       string
-	Phase          string
-	LastSeq        int64
-	CreatedAt      time.Time
-	ClosedAt       *time.Time
-	FamilyLabel    string
+	ID               string
+	OrganisationID   string
+	FamilyID         string
+	Title            string
+	Date             string
+	Options          string
+	JoinCode         string
+	Phase            string
+	LastSeq          int64
+	CreatedAt        time.Time
+	ClosedAt         *time.Time
+	FollowsMeetingID string
+	FamilyLabel      string
 }
 
 func (r meetingWithLabel) row() meetingRow {
 	return meetingRow{ID: r.ID, OrganisationID: r.OrganisationID, FamilyID: r.FamilyID, Title: r.Title, Date: r.Date,
-		Options: r.Options, JoinCode: r.JoinCode, Phase: r.Phase, LastSeq: r.LastSeq, CreatedAt: r.CreatedAt, ClosedAt: r.ClosedAt}
+		Options: r.Options, JoinCode: r.JoinCode, Phase: r.Phase, LastSeq: r.LastSeq, CreatedAt: r.CreatedAt, ClosedAt: r.ClosedAt,
+		FollowsMeetingID: r.FollowsMeetingID}
 }
 
 func (s *Store) meetingQuery(ctx context.Context) *gorm.DB {

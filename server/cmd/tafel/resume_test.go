@@ -238,7 +238,6 @@ func lockedMeeting(t *testing.T, srv *testServer, coord *coordinator) {
 	srv.join(tab.m.JoinCode, "Laatkomer", tab.party["Moeder"])
 }
 
-
 // serverRestart: what was acknowledged survives stopping the server and starting
 // a new one on the same database, and the phone carries on with its token.
 func serverRestart(t *testing.T, d store.Dialect) {

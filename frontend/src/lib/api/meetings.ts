@@ -10,6 +10,8 @@ export interface MeetingSummary {
   date: string;
   phase: Phase;
   joinCode: string;
+  /** The meeting a follow-up was made from; '' for a first meeting. */
+  followsMeetingId: string;
 }
 
 export interface NewMeeting {
@@ -27,4 +29,13 @@ export const addParty = (meetingId: string, name: string, kind: PartyKind) =>
   request<unknown>('POST', `/api/meetings/${encodeURIComponent(meetingId)}/parties`, { name, kind });
 export const fetchSnapshot = (meetingId: string, token?: string) =>
   request<MeetingView>('GET', `/api/meetings/${encodeURIComponent(meetingId)}/snapshot`, undefined, token);
+/** Makes a follow-up of a closed meeting, or returns the open one made before (existing). */
+export const createFollowUp = (meetingId: string, body: { title?: string; date?: string } = {}) =>
+  request<{ id: string; joinCode: string; existing: boolean }>('POST', `/api/meetings/${encodeURIComponent(meetingId)}/follow-up`, body);
+
+export type ExportFormat = 'pdf' | 'md' | 'csv' | 'json' | 'ics';
+export const EXPORT_FORMATS: ExportFormat[] = ['pdf', 'md', 'csv', 'json', 'ics'];
+/** A link that downloads the plan (the live one, or the latest closed version) as a file. */
+export const exportURL = (meetingId: string, format: ExportFormat, lang: string) =>
+  `/api/meetings/${encodeURIComponent(meetingId)}/export.${format}?lang=${encodeURIComponent(lang)}`;
 export const qrURL = (meetingId: string) => `/api/meetings/${encodeURIComponent(meetingId)}/qr.svg`;

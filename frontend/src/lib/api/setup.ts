@@ -9,5 +9,6 @@ export interface SetupInput {
   password: string;
 }
 
-export const setupNeeded = () => request<{ needed: boolean }>('GET', '/api/setup');
+/** Whether the first account is still to be made, and whether sign-in through the organisation (OIDC) is on. */
+export const setupNeeded = () => request<{ needed: boolean; oidc: boolean }>('GET', '/api/setup');
 export const runSetup = (input: SetupInput) => request<unknown>('POST', '/api/setup', input);

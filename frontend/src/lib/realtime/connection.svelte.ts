@@ -27,9 +27,10 @@ interface SocketLike {
 
 export interface ConnectionOptions {
   meetingId: string;
-  /** Participant token; omitted for coordinator and screen. */
+  /** Participant token, for clients without the participant cookie; browsers leave it out. */
   token?: string;
-  view?: 'screen';
+  /** 'participant': a phone, known by the meeting's participant cookie. */
+  view?: 'screen' | 'participant';
   url?: string;
   storage?: StorageLike | null;
   makeSocket?: (url: string) => SocketLike;

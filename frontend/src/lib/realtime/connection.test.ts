@@ -74,6 +74,16 @@ describe('Connection', () => {
     c.stop();
   });
 
+  it('says hello as a participant without a token when the cookie carries it', () => {
+    const c = new Connection({ meetingId: 'm1', view: 'participant', url: 'ws://test/api/meetings/m1/ws', makeSocket: (u) => new FakeSocket(u) });
+    c.start();
+    last().open();
+    expect(last().sent[0]).toEqual({ type: 'hello', view: 'participant', lastSeq: 0 });
+    last().close(4001, 'unauthorized');
+    expect(c.status).toBe('denied');
+    c.stop();
+  });
+
   it('resends an unanswered command after reconnecting, with the same id, and drops it on ack', () => {
     vi.useFakeTimers();
     const c = connect();

@@ -32,6 +32,8 @@ function meeting(over: Partial<MeetingView> = {}): MeetingView {
     agreement: { confirmed: false, worryIds: [], overrideReason: '', dissent: [], akkoord: [] },
     plan: { goals: [], actions: [], regisseurPartyId: '', regisseurRole: '', nextEvaluation: '' },
     versions: [],
+    previous: null,
+    review: { actions: [], scores: [] },
     online: ['coordinator'],
     seq: 9,
     ...over,
@@ -50,6 +52,7 @@ function worry(id: string, over: Partial<Item> = {}): Item {
     revealed: false,
     withdrawn: false,
     mergedInto: '',
+    continues: '',
     order: 1,
     ...over,
   };
@@ -152,5 +155,33 @@ describe('reduce', () => {
     const s = run({ type: 'snapshot', seq: 9, meeting: meeting() }, { type: 'event', seq: 10, name: 'future.thing', data: {} });
     expect(s.seq).toBe(10);
     expect(s.meeting?.phase).toBe('lobby');
+  });
+
+  it('applies the previous plan of a follow-up and its review', () => {
+    const previous = {
+      meetingId: 'm0',
+      title: 'Top-3-gesprek',
+      date: '2025-01-01',
+      version: { number: 1, closedAt: '2025-01-01T10:00:00Z', top3: ['w1'], plan: meeting().plan },
+      worries: [{ id: 'w1', rank: 1, partyId: 'party1', text: 'Geld', domain: '', goal: '', scoreNow: 3 }],
+      parties: [],
+    };
+    const review = { actions: [{ actionId: 'a1', outcome: 'partly', note: 'Wachtlijst' }], scores: [{ worryId: 'w1', score: 6 }] };
+    const s = run(
+      { type: 'snapshot', seq: 9, meeting: meeting() },
+      { type: 'event', seq: 10, name: 'meeting.previous', data: { previous } },
+      { type: 'event', seq: 11, name: 'review.updated', data: { review } },
+      { type: 'event', seq: 12, name: 'meeting.updated', data: { meeting: { phase: 'review' } } },
+    );
+    expect(s.meeting?.previous?.worries[0]?.text).toBe('Geld');
+    expect(s.meeting?.review).toEqual(review);
+    expect(s.meeting?.phase).toBe('review');
+  });
+
+  it('fills in previous and review from an older server', () => {
+    const { previous: _p, review: _r, ...old } = meeting();
+    const s = run({ type: 'snapshot', seq: 9, meeting: old as MeetingView });
+    expect(s.meeting?.previous).toBeNull();
+    expect(s.meeting?.review).toEqual({ actions: [], scores: [] });
   });
 });

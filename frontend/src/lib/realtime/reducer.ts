@@ -9,7 +9,9 @@ import type {
   Party,
   Plan,
   PlanVersion,
+  Previous,
   RankingResult,
+  Review,
   Role,
   ServerMessage,
 } from './types';
@@ -70,6 +72,10 @@ export function applyEvent(m: MeetingView, name: string, data: Record<string, un
       const versions = [...m.versions.filter((x) => x.number !== v.number), v].sort((a, b) => a.number - b.number);
       return { ...m, versions, plan: v.plan, phase: 'closed' };
     }
+    case 'meeting.previous':
+      return { ...m, previous: data.previous as Previous };
+    case 'review.updated':
+      return { ...m, review: data.review as Review };
     default:
       return m;
   }
@@ -81,7 +87,13 @@ export function reduce(state: RealtimeState, msg: ServerMessage): RealtimeState 
     case 'welcome':
       return { ...state, role: msg.role, participantId: msg.participantId ?? '' };
     case 'snapshot': {
-      const meeting = { ...msg.meeting, myRanking: msg.meeting.myRanking ?? [], versions: msg.meeting.versions ?? [] };
+      const meeting = {
+        ...msg.meeting,
+        myRanking: msg.meeting.myRanking ?? [],
+        versions: msg.meeting.versions ?? [],
+        previous: msg.meeting.previous ?? null,
+        review: msg.meeting.review ?? { actions: [], scores: [] },
+      };
       return { ...state, meeting, seq: msg.seq, online: meeting.online ?? [] };
     }
     case 'event': {

@@ -46,22 +46,29 @@ export function pendingJoiners(m: MeetingView) {
   return m.participants.filter((p) => p.status === 'pending');
 }
 
-/** The phase "next" goes to: one step on, over strengths when the meeting has none. */
-export function nextPhase(m: MeetingView): Phase | null {
-  const i = PHASES.indexOf(m.phase);
-  let next = PHASES[i + 1];
-  if (next === 'strengths' && !m.options.strengthsRound) next = 'worries';
-  if (!next || next === 'closed') return null;
-  return next;
+/** Whether the meeting holds a phase: strengths only when chosen, review only in a follow-up. */
+export function holds(m: MeetingView, p: Phase): boolean {
+  if (p === 'strengths') return m.options.strengthsRound;
+  if (p === 'review') return !!m.previous;
+  return true;
 }
 
-/** The phase "back" goes to: one step back, over a strengths round that is not held. */
+/** The phase "next" goes to: the next round the meeting holds; never closed (that is "close"). */
+export function nextPhase(m: MeetingView): Phase | null {
+  const i = PHASES.indexOf(m.phase);
+  if (i < 0) return null;
+  for (const p of PHASES.slice(i + 1)) {
+    if (p === 'closed') return null;
+    if (holds(m, p)) return p;
+  }
+  return null;
+}
+
+/** The phase "back" goes to: the previous round the meeting holds. */
 export function previousPhase(m: MeetingView): Phase | null {
   const i = PHASES.indexOf(m.phase);
-  if (i <= 0 || m.phase === 'closed') return null;
-  let prev = PHASES[i - 1];
-  if (prev === 'strengths' && !m.options.strengthsRound) prev = 'lobby';
-  return prev ?? null;
+  if (m.phase === 'closed' || i <= 0) return null;
+  return PHASES.slice(0, i).reverse().find((p) => holds(m, p)) ?? null;
 }
 
 /** The kind of item the current round collects. */

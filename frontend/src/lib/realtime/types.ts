@@ -1,6 +1,6 @@
 // Types of the realtime protocol, as written in docs/protocol.md.
 
-export type Phase = 'lobby' | 'strengths' | 'worries' | 'cluster' | 'rank' | 'agree' | 'plan' | 'closed';
+export type Phase = 'lobby' | 'review' | 'strengths' | 'worries' | 'cluster' | 'rank' | 'agree' | 'plan' | 'closed';
 export type PartyKind = 'family' | 'network' | 'professional';
 export type Weighting = 'party' | 'person';
 export type Role = 'coordinator' | 'screen' | 'participant';
@@ -30,6 +30,8 @@ export interface Item {
   revealed: boolean;
   withdrawn: boolean;
   mergedInto: string;
+  /** In a follow-up: the previous top-3 worry this one carries on, or ''. */
+  continues: string;
   order: number;
 }
 
@@ -86,6 +88,34 @@ export interface PlanVersion {
   plan: Plan;
 }
 
+/** A worry of the previous top 3, in a follow-up meeting. */
+export interface PreviousWorry {
+  id: string;
+  rank: number;
+  partyId: string;
+  text: string;
+  domain: string;
+  goal: string;
+  scoreNow: number | null;
+}
+
+/** The plan a follow-up meeting starts from. */
+export interface Previous {
+  meetingId: string;
+  title: string;
+  date: string;
+  version: PlanVersion;
+  worries: PreviousWorry[];
+  parties: Party[];
+}
+
+export type Outcome = 'done' | 'partly' | 'not_done';
+
+export interface Review {
+  actions: { actionId: string; outcome: Outcome; note: string }[];
+  scores: { worryId: string; score: number }[];
+}
+
 export interface MeetingOptions {
   strengthsRound: boolean;
   weighting: Weighting;
@@ -108,12 +138,15 @@ export interface MeetingView {
   agreement: Agreement;
   plan: Plan;
   versions: PlanVersion[];
+  /** The plan a follow-up starts from; null for a first meeting. */
+  previous: Previous | null;
+  review: Review;
   online: string[];
   seq: number;
 }
 
 /** The fields of a meeting that `meeting.updated` carries. */
-export type MeetingHeader = Partial<Omit<MeetingView, 'parties' | 'participants' | 'items'>>;
+export type MeetingHeader = Partial<Omit<MeetingView, 'parties' | 'participants' | 'items' | 'previous' | 'review'>>;
 
 export type ServerMessage =
   | { type: 'welcome'; role: Role; participantId?: string; seq: number }
@@ -130,7 +163,7 @@ export interface Command {
   data: Record<string, unknown>;
 }
 
-export const PHASES: Phase[] = ['lobby', 'strengths', 'worries', 'cluster', 'rank', 'agree', 'plan', 'closed'];
+export const PHASES: Phase[] = ['lobby', 'review', 'strengths', 'worries', 'cluster', 'rank', 'agree', 'plan', 'closed'];
 
 export const DOMAINS = [
   'financien',

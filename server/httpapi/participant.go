@@ -1,0 +1,81 @@
+package httpapi
+
+import (
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/tafel-met/tafel/server/meeting"
+	"github.com/tafel-met/tafel/server/store"
+)
+
+// participantCookieAge is how long a phone stays joined without opening the
+// meeting: long enough for the family to look at the plan again afterwards.
+const participantCookieAge = 30 * 24 * time.Hour
+
+// participantCookie is the name of the cookie that carries a participant's token.
+// It cannot have the __Host- prefix (its path is the meeting's, not /), but under
+// TLS the __Secure- prefix makes browsers refuse it unless it is Secure.
+func (s *Server) participantCookie() string {
+	if s.secureCookies() {
+		return "__Secure-tafel_p"
+	}
+	return "tafel_p"
+}
+
+// participantCookiePath scopes the cookie to one meeting's API, so a browser sends
+// it with that meeting's snapshot and websocket only.
+func participantCookiePath(meetingID string) string { return "/api/meetings/" + meetingID }
+
+// setParticipantCookie hands a participant's token to the browser as an HttpOnly
+// cookie: page scripts cannot read it, other sites cannot make the browser send it.
+func (s *Server) setParticipantCookie(c *fiber.Ctx, meetingID, token string) {
+	c.Cookie(&fiber.Cookie{Name: s.participantCookie(), Value: token, Path: participantCookiePath(meetingID),
+		HTTPOnly: true, SameSite: fiber.CookieSameSiteStrictMode, Secure: s.secureCookies(),
+		MaxAge: int(participantCookieAge.Seconds()), Expires: time.Now().Add(participantCookieAge)})
+}
+
+// participantToken returns the participant token a request carries: a bearer
+// token (non-browser clients), else the participant cookie.
+func (s *Server) participantToken(c *fiber.Ctx) (token string, bearer bool) {
+	if tok, ok := strings.CutPrefix(c.Get(fiber.HeaderAuthorization), "Bearer "); ok {
+		return tok, true
+	}
+	return c.Cookies(s.participantCookie()), false
+}
+
+// findParticipant returns the participant a token belongs to, if that is a
+// participant of this meeting who was not removed.
+func (s *Server) findParticipant(c *fiber.Ctx, meetingID, token string) (store.ParticipantToken, error) {
+	if token == "" {
+		return store.ParticipantToken{}, errNotFound
+	}
+	pt, err := s.store.FindParticipantByToken(c.UserContext(), store.HashToken(token))
+	if err != nil || pt.MeetingID != meetingID || pt.Status == meeting.StatusRemoved {
+		return store.ParticipantToken{}, errNotFound
+	}
+	return pt, nil
+}
+
+// participantSession exchanges a token from a link (or one a phone kept from
+// before) for the participant cookie, so the page no longer holds the token.
+func (s *Server) participantSession(c *fiber.Ctx) error {
+	var in struct {
+		Token string `json:"token"`
+	}
+	if err := decodeBody(c, &in); err != nil {
+		return err
+	}
+	id := c.Params("id")
+	pt, err := s.findParticipant(c, id, strings.TrimSpace(in.Token))
+	if err != nil {
+		return err
+	}
+	if err := s.audit(c, store.AuditEntry{OrganisationID: pt.OrganisationID, ActorType: "participant", ActorID: pt.ParticipantID,
+		ActorRole: "participant", Action: store.AuditLogin, ObjectType: "participant", ObjectID: pt.ParticipantID, FamilyID: pt.FamilyID}); err != nil {
+		return err
+	}
+	s.setParticipantCookie(c, id, strings.TrimSpace(in.Token))
+	return c.JSON(fiber.Map{"meetingId": id, "participantId": pt.ParticipantID})
+}

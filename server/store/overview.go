@@ -1,0 +1,61 @@
+package store
+
+import (
+	"context"
+
+	"github.com/tafel-met/tafel/server/meeting"
+)
+
+// The coordinator's overview reads whole meetings, rebuilt from their logs: a
+// family has a handful of meetings, an organisation in the pilot a few hundred.
+// A projection table is the next step when that grows.
+
+// FamilyMeetings returns one of an organisation's families with its meetings,
+// oldest first (by the meeting's date, then by when it was made).
+func (s *Store) FamilyMeetings(ctx context.Context, orgID, familyID string) (meeting.FamilyMeetings, error) {
+	f, err := s.FindFamily(ctx, orgID, familyID)
+	if err != nil {
+		return meeting.FamilyMeetings{}, err
+	}
+	all, err := s.OrganisationMeetings(ctx, orgID, f.ID)
+	if err != nil {
+		return meeting.FamilyMeetings{}, err
+	}
+	if len(all) == 0 {
+		return meeting.FamilyMeetings{FamilyID: f.ID, FamilyLabel: f.Label}, nil
+	}
+	return all[0], nil
+}
+
+// OrganisationMeetings returns an organisation's families that have meetings,
+// by label, each with its meetings oldest first. With familyIDs, only those families.
+func (s *Store) OrganisationMeetings(ctx context.Context, orgID string, familyIDs ...string) ([]meeting.FamilyMeetings, error) {
+	q := s.meetingQuery(ctx).Where("meetings.organisation_id = ?", orgID)
+	if len(familyIDs) > 0 {
+		q = q.Where("meetings.family_id IN ?", familyIDs)
+	}
+	var rows []meetingWithLabel
+	if err := q.Order("families.label, families.id, meetings.date, meetings.created_at, meetings.id").Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	var out []meeting.FamilyMeetings
+	for _, r := range rows {
+		m := meeting.New(headerOf(r.row(), r.FamilyLabel))
+		if err := s.catchUp(s.db.WithContext(ctx), m, r.LastSeq); err != nil {
+			return nil, err
+		}
+		if n := len(out); n == 0 || out[n-1].FamilyID != r.FamilyID {
+			out = append(out, meeting.FamilyMeetings{FamilyID: r.FamilyID, FamilyLabel: r.FamilyLabel})
+		}
+		out[len(out)-1].Meetings = append(out[len(out)-1].Meetings, m)
+	}
+	return out, nil
+}
+
+// OpenFollowUp returns the follow-up made from a meeting that is not closed yet, if any.
+func (s *Store) OpenFollowUp(ctx context.Context, orgID, meetingID string) (MeetingInfo, error) {
+	var r meetingWithLabel
+	err := s.meetingQuery(ctx).Where("meetings.organisation_id = ? AND meetings.follows_meeting_id = ? AND meetings.phase <> ?",
+		orgID, meetingID, string(meeting.PhaseClosed)).Order("meetings.created_at DESC").Take(&r).Error
+	return r.row().info(r.FamilyLabel), translate(err)
+}
