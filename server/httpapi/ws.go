@@ -32,6 +32,7 @@ func (s *Server) websocket() fiber.Handler {
 		}
 		// Checked in hello, like a token sent there; copied, as Fiber reuses the buffer.
 		ident.ParticipantToken = strings.Clone(c.Cookies(s.participantCookie()))
+		ident.Address, ident.UserAgent = c.IP(), strings.Clone(c.Get(fiber.HeaderUserAgent))
 		c.Locals("identity", ident)
 		return upgrade(c)
 	}

@@ -58,6 +58,8 @@ type Identity struct {
 	// ParticipantToken is the token from the participant cookie, if the request
 	// had one; hello checks it as it checks a token in the frame.
 	ParticipantToken string
+	// Address and UserAgent say where the socket came from, for the audit log.
+	Address, UserAgent string
 }
 
 // Conn is one client's websocket. Only its writer goroutine writes to the socket.
@@ -279,6 +281,10 @@ func (c *Conn) hello(meetingID string, f clientFrame) error {
 	if v.Role != meeting.RoleParticipant && r.info.OrganisationID != c.ident.OrganisationID {
 		r.mu.Unlock()
 		c.hub.release(r)
+		// Another organisation's coordinator probing: recorded in their own chain.
+		_ = c.hub.store.Audit(ctx, store.AuditEntry{OrganisationID: c.ident.OrganisationID, ActorType: "user", ActorID: c.ident.UserID,
+			ActorRole: string(v.Role), Action: store.AuditDenied, ObjectType: "meeting", ObjectID: meetingID, Outcome: "denied",
+			Address: c.ident.Address, UserAgent: c.ident.UserAgent})
 		return meeting.Errorf(meeting.ECodeNotFound, "Dit gesprek bestaat niet (unknown meeting)")
 	}
 	if v.Role == meeting.RoleParticipant {
@@ -289,8 +295,26 @@ func (c *Conn) hello(meetingID string, f clientFrame) error {
 	c.enqueue(encode(welcomeFrame{Type: "welcome", Role: v.Role, ParticipantID: v.ParticipantID, Seq: r.state.Seq}))
 	c.resumeLocked(f.LastSeq)
 	c.hub.presenceLocked(r)
+	info := r.info
 	r.mu.Unlock()
+	// Opening a meeting reads the family's data: no log, no access.
+	if err := c.hub.store.Audit(ctx, c.auditEntry(store.AuditRead, info, "open")); err != nil {
+		c.log.Error("audit log write failed", "err", err)
+		return meeting.Errorf(meeting.ECodeInternal, "Er ging iets mis aan onze kant (audit log unavailable)")
+	}
 	return nil
+}
+
+// auditEntry describes this connection's access to a meeting for the audit log.
+func (c *Conn) auditEntry(action string, info store.MeetingInfo, detail string) store.AuditEntry {
+	e := store.AuditEntry{OrganisationID: info.OrganisationID, FamilyID: info.FamilyID, ObjectType: "meeting", ObjectID: info.ID,
+		Action: action, Detail: detail, Address: c.ident.Address, UserAgent: c.ident.UserAgent, ActorRole: string(c.viewer.Role)}
+	if c.viewer.Role == meeting.RoleParticipant {
+		e.ActorType, e.ActorID = "participant", c.viewer.ParticipantID
+	} else {
+		e.ActorType, e.ActorID = "user", c.ident.UserID
+	}
+	return e
 }
 
 // resumeLocked sends the events after lastSeq when the room still has them all,
@@ -341,9 +365,25 @@ func (c *Conn) command(f clientFrame) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
-	res, err := c.hub.execute(ctx, c.room, store.CommandKey{Actor: c.actorKey, ID: f.ID},
+	c.room.mu.Lock()
+	info := c.room.info
+	c.room.mu.Unlock()
+	// The change and its audit record commit together.
+	entry := c.auditEntry(store.AuditUpdate, info, truncate(f.Name))
+	var onBehalf struct {
+		PartyID string `json:"partyId"`
+	}
+	if actor.Role == meeting.RoleCoordinator && json.Unmarshal(f.Data, &onBehalf) == nil {
+		entry.OnBehalfOf = onBehalf.PartyID
+	}
+	res, err := c.hub.execute(store.WithAudit(ctx, entry), c.room, store.CommandKey{Actor: c.actorKey, ID: f.ID},
 		meeting.Command{ID: f.ID, Name: f.Name, Data: f.Data, Actor: actor}, "")
 	if err != nil {
+		if meeting.ErrorCode(err) == meeting.ECodeForbidden {
+			denied := entry
+			denied.Action, denied.Outcome = store.AuditDenied, "denied"
+			_ = c.hub.store.Audit(ctx, denied)
+		}
 		c.enqueue(errorBytes(f.ID, err))
 		return
 	}

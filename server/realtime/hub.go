@@ -23,6 +23,7 @@ type Store interface {
 	Execute(ctx context.Context, meetingID string, cached *meeting.Meeting, key store.CommandKey, decide store.Decider, joinTokenHash string) (store.Executed, error)
 	EventsSince(ctx context.Context, meetingID string, after, upTo int64) ([]meeting.Event, error)
 	FindParticipantByToken(ctx context.Context, tokenHash string) (store.ParticipantToken, error)
+	Audit(ctx context.Context, e store.AuditEntry) error
 }
 
 // recentEvents is how many encoded events a room keeps for clients that resume.

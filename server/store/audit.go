@@ -210,3 +210,17 @@ func (s *Store) VerifyAudit(ctx context.Context) (checked int, problems []AuditP
 	}
 	return checked, problems, nil
 }
+
+type auditKey struct{}
+
+// WithAudit returns a context whose Execute also writes e to the audit log, in the
+// same transaction as the change it describes. Execute fills in the organisation,
+// the family and the meeting.
+func WithAudit(ctx context.Context, e AuditEntry) context.Context {
+	return context.WithValue(ctx, auditKey{}, e)
+}
+
+func auditFrom(ctx context.Context) (AuditEntry, bool) {
+	e, ok := ctx.Value(auditKey{}).(AuditEntry)
+	return e, ok
+}

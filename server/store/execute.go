@@ -116,6 +116,15 @@ func (s *Store) Execute(ctx context.Context, meetingID string, cached *meeting.M
 		if err := s.project(tx, meetingID, events, joinTokenHash); err != nil {
 			return err
 		}
+		if e, ok := auditFrom(ctx); ok {
+			e.OrganisationID, e.FamilyID, e.ObjectType, e.ObjectID = row.OrganisationID, row.FamilyID, "meeting", meetingID
+			if e.Action == "" {
+				e.Action = AuditUpdate
+			}
+			if err := s.auditTx(tx, e); err != nil {
+				return err
+			}
+		}
 		out = Executed{Meeting: next, Events: events, Seq: next.Seq}
 		return nil
 	})

@@ -121,6 +121,47 @@ func playWholeMeeting(t *testing.T, d store.Dialect) {
 	}
 	// After closing, nothing changes any more.
 	refused(t, cws, "plan.goal.set", map[string]any{"worryId": wMoney, "goal": "Anders"}, meeting.ECodeWrongPhase)
+	// A participant trying a coordinator's command is refused, and that is logged.
+	refused(t, sanne.WS, "meeting.lock", map[string]any{}, meeting.ECodeForbidden)
+	checkMeetingAudit(t, srv, coord, m.ID, sanne.ID, party["Moeder"])
+}
+
+// checkMeetingAudit shows the audit log holds who opened the meeting, each change
+// with its command, on whose behalf, and the refusal, and that its chain is intact.
+func checkMeetingAudit(t *testing.T, srv *testServer, coord *coordinator, meetingID, participantID, onBehalfParty string) {
+	t.Helper()
+	ctx := context.Background()
+	org := srv.mustOrg(coord)
+	info, err := srv.main.Store.FindMeeting(ctx, org, meetingID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	log, err := srv.main.Store.FamilyAudit(ctx, org, info.FamilyID, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var opened, added, onBehalf, denied bool
+	for _, r := range log {
+		if r.Address == "" || r.ObjectID != meetingID && r.ObjectType == "meeting" {
+			t.Fatalf("audit record without address or for another meeting: %+v", r)
+		}
+		switch {
+		case r.Action == "read" && r.ActorID == participantID && r.Detail == "open":
+			opened = true
+		case r.Action == "update" && r.ActorID == participantID && r.Detail == "worry.add":
+			added = true
+		case r.Action == "update" && r.ActorType == "user" && r.Detail == "worry.add" && r.OnBehalfOf == onBehalfParty:
+			onBehalf = true
+		case r.Action == "denied" && r.ActorID == participantID && r.Detail == "meeting.lock":
+			denied = true
+		}
+	}
+	if !opened || !added || !onBehalf || !denied {
+		t.Fatalf("audit log: opened %v, worry added %v, on behalf %v, refusal %v (%d records)", opened, added, onBehalf, denied, len(log))
+	}
+	if _, problems, err := srv.main.Store.VerifyAudit(ctx); err != nil || len(problems) != 0 {
+		t.Fatalf("audit chain: %v %v", problems, err)
+	}
 }
 
 func (s *testServer) mustOrg(c *coordinator) string {
