@@ -155,7 +155,9 @@ func (s *Server) organisationFamilies(c *fiber.Ctx) ([]meeting.FamilyMeetings, e
 }
 
 // overview answers with the organisation's upcoming (and late) evaluations and
-// overdue actions, and a line per family. Reading it is logged for every family.
+// overdue actions, and a line per family. Reading it is logged for every family
+// whose plan it shows (an evaluation date, an overdue action); the other lines
+// hold no more than the family list does.
 func (s *Server) overview(c *fiber.Ctx) error {
 	fams, err := s.organisationFamilies(c)
 	if err != nil {
@@ -166,7 +168,17 @@ func (s *Server) overview(c *fiber.Ctx) error {
 		Today string `json:"today"`
 		meeting.Overview
 	}{day, meeting.OrganisationOverview(fams, day)}
+	shown := map[string]bool{}
+	for _, e := range out.Evaluations {
+		shown[e.FamilyID] = true
+	}
+	for _, a := range out.OverdueActions {
+		shown[a.FamilyID] = true
+	}
 	for _, f := range fams {
+		if !shown[f.FamilyID] {
+			continue
+		}
 		if err := s.audit(c, store.AuditEntry{Action: store.AuditRead, ObjectType: "family", ObjectID: f.FamilyID, FamilyID: f.FamilyID,
 			Detail: "overview"}); err != nil {
 			return err
