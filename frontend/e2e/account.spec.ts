@@ -70,7 +70,9 @@ test('accounts, one-time link and second factor, from the console', async ({ bro
   await page.getByLabel('Typ de 6 cijfers die je app nu laat zien').fill('000000');
   await page.getByRole('button', { name: 'Aanzetten' }).click();
   await expect(page.getByRole('alert')).toHaveText('Deze code klopt niet. Probeer de nieuwe code uit je app.');
-  await page.getByLabel('Typ de 6 cijfers die je app nu laat zien').fill(totp(secret));
+  // A code works once, so each step below uses the next 30-second code: the app's
+  // clock half a minute behind, on time, then half a minute ahead (all accepted).
+  await page.getByLabel('Typ de 6 cijfers die je app nu laat zien').fill(totp(secret, Date.now() - 30_000));
   await page.getByRole('button', { name: 'Aanzetten' }).click();
   await expect(page.getByTestId('totp-status')).toHaveText('Staat aan');
 
@@ -89,7 +91,7 @@ test('accounts, one-time link and second factor, from the console', async ({ bro
 
   // And off again, with a code.
   await page.getByRole('link', { name: 'Mijn account' }).click();
-  await page.getByLabel('Code uit je app').fill(totp(secret));
+  await page.getByLabel('Code uit je app').fill(totp(secret, Date.now() + 30_000));
   await page.getByRole('button', { name: 'Uitzetten' }).click();
   await expect(page.getByTestId('totp-status')).toHaveText('Staat uit');
 

@@ -1,12 +1,14 @@
 package httpapi
 
 import (
+	"context"
 	"encoding/base32"
 	"errors"
 	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/pquerna/otp"
 	"github.com/pquerna/otp/totp"
 
 	"github.com/tafel-met/tafel/server/meeting"
@@ -154,7 +156,7 @@ func (s *Server) totpEnable(c *fiber.Ctx) error {
 	if u.TOTPSecret == "" || u.TOTPEnabled {
 		return meeting.Errorf(meeting.ECodeConflict, "Begin eerst opnieuw met instellen (start setup first)")
 	}
-	if !totp.Validate(code, u.TOTPSecret) {
+	if ok, err := s.checkTOTP(c.UserContext(), u.User, code); err != nil || !ok {
 		return meeting.Errorf(meeting.ECodeInvalidInput, "Deze code klopt niet (wrong code)")
 	}
 	if err := s.store.SetTOTP(c.UserContext(), u.ID, u.TOTPSecret, true); err != nil {
@@ -172,7 +174,10 @@ func (s *Server) totpDisable(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if !u.TOTPEnabled || !totp.Validate(code, u.TOTPSecret) {
+	if !u.TOTPEnabled {
+		return meeting.Errorf(meeting.ECodeInvalidInput, "Deze code klopt niet (wrong code)")
+	}
+	if ok, err := s.checkTOTP(c.UserContext(), u.User, code); err != nil || !ok {
 		return meeting.Errorf(meeting.ECodeInvalidInput, "Deze code klopt niet (wrong code)")
 	}
 	if err := s.store.SetTOTP(c.UserContext(), u.ID, "", false); err != nil {
@@ -182,4 +187,19 @@ func (s *Server) totpDisable(c *fiber.Ctx) error {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// checkTOTP accepts a code of the current 30-second step or one step either side
+// (clocks drift), once: a code seen before for this account is refused (ASVS 2.8.4).
+func (s *Server) checkTOTP(ctx context.Context, u store.User, code string) (bool, error) {
+	now := time.Now()
+	for _, skew := range []time.Duration{0, -30 * time.Second, 30 * time.Second} {
+		t := now.Add(skew)
+		ok, err := totp.ValidateCustom(code, u.TOTPSecret, t, totp.ValidateOpts{Period: 30, Skew: 0, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1})
+		if err != nil || !ok {
+			continue
+		}
+		return s.store.UseTOTPStep(ctx, u.ID, t.Unix()/30)
+	}
+	return false, nil
 }

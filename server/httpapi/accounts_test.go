@@ -61,8 +61,13 @@ func TestTOTPSecondFactor(t *testing.T) {
 	}
 	login["code"] = "000000"
 	wantStatus(t, ts, 401, "POST", "/api/auth/login", "", login)
-	login["code"], _ = totp.GenerateCode(setup.Secret, time.Now())
+	// The code that turned the factor on was used: it does not sign in again.
+	login["code"] = code
+	wantStatus(t, ts, 401, "POST", "/api/auth/login", "", login)
+	// The next step's code (a clock a little ahead) works, once.
+	login["code"], _ = totp.GenerateCode(setup.Secret, time.Now().Add(30*time.Second))
 	wantStatus(t, ts, 200, "POST", "/api/auth/login", "", login)
+	wantStatus(t, ts, 401, "POST", "/api/auth/login", "", login)
 }
 
 func TestSessionLifetime(t *testing.T) {

@@ -10,7 +10,6 @@ import (
 
 	"github.com/alexedwards/argon2id"
 	"github.com/gofiber/fiber/v2"
-	"github.com/pquerna/otp/totp"
 
 	"github.com/tafel-met/tafel/server/meeting"
 	"github.com/tafel-met/tafel/server/store"
@@ -124,7 +123,9 @@ func (s *Server) login(c *fiber.Ctx) error {
 		if strings.TrimSpace(in.Code) == "" {
 			return meeting.Errorf(ECodeTOTPRequired, "Vul de code uit je app in (enter the code from your authenticator app)")
 		}
-		ok = totp.Validate(strings.TrimSpace(in.Code), u.TOTPSecret)
+		if ok, err = s.checkTOTP(c.UserContext(), u, strings.TrimSpace(in.Code)); err != nil {
+			return err
+		}
 	}
 	if !ok {
 		for _, k := range keys {

@@ -281,3 +281,10 @@ func (s *Store) LinkOIDC(ctx context.Context, userID, issuer, subject string) er
 	}
 	return nil
 }
+
+// UseTOTPStep records that an account used the TOTP code of time step, and
+// refuses (false) a step at or before the last one used: a code works once.
+func (s *Store) UseTOTPStep(ctx context.Context, userID string, step int64) (bool, error) {
+	res := s.db.WithContext(ctx).Model(&userRow{}).Where("id = ? AND totp_last_step < ?", userID, step).Update("totp_last_step", step)
+	return res.RowsAffected == 1, res.Error
+}
