@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -134,7 +135,7 @@ func (m *Meeting) Decide(cmd Command) (*Meeting, []Event, error) {
 		return nil, nil, Errorf(ECodeWrongPhase, "Dit kan nu niet in deze ronde (not allowed in phase %s)", m.Phase)
 	}
 	d := &decision{m: m.Clone(), cmd: cmd}
-	before := m.rankingBytes()
+	before := m.rankingKey()
 	if err := h.run(d); err != nil {
 		return nil, nil, err
 	}
@@ -143,7 +144,7 @@ func (m *Meeting) Decide(cmd Command) (*Meeting, []Event, error) {
 	}
 	// Any change that moves the live ranking (a ranking, a merge, a removal) also
 	// publishes the new aggregate.
-	if after := d.m.rankingBytes(); !bytes.Equal(before, after) {
+	if after := d.m.rankingKey(); before != after {
 		if err := d.emit(EvRankingResult, ScopeTable, "", resultData{d.m.Ranking()}); err != nil {
 			return nil, nil, err
 		}
@@ -151,12 +152,28 @@ func (m *Meeting) Decide(cmd Command) (*Meeting, []Event, error) {
 	return d.m, d.events, nil
 }
 
-func (m *Meeting) rankingBytes() []byte {
+// rankingKey sums up everything Ranking reads, far cheaper than Ranking itself:
+// when it is unchanged, so is the result. It is empty while nobody has ranked.
+func (m *Meeting) rankingKey() string {
 	if len(m.Rankings) == 0 {
-		return nil
+		return ""
 	}
-	b, _ := json.Marshal(m.Ranking())
-	return b
+	var b strings.Builder
+	b.WriteString(string(m.Options.Weighting))
+	for _, p := range m.Parties {
+		fmt.Fprintf(&b, "|%s:%s:%d", p.ID, p.Kind, p.Order)
+	}
+	for _, it := range m.Items {
+		if it.Kind == KindWorry {
+			fmt.Fprintf(&b, "|%s:%t:%t:%s", it.ID, it.Revealed, it.Withdrawn, it.MergedInto)
+		}
+	}
+	for _, p := range m.Participants {
+		if ids, ok := m.Rankings[p.ID]; ok {
+			fmt.Fprintf(&b, "|%s:%s:%s:%s", p.ID, p.Status, p.PartyID, strings.Join(ids, ","))
+		}
+	}
+	return b.String()
 }
 
 // decode reads the command's data into v, refusing unknown fields.

@@ -63,9 +63,101 @@ type tally struct {
 // Aggregate combines ballots with Borda 3/2/1. With WeightParty each party's points
 // are the mean of its voting participants', so every party weighs the same; with
 // WeightPerson every ballot counts once. Ties break on more first places, then on
-// the earlier worry. Exact rational arithmetic makes the result independent of the
-// order of ballots and candidates.
+// the earlier worry. The sums are exact, so the result is independent of the order
+// of ballots and candidates: every party's mean is scaled by the least common
+// multiple of the party sizes, which keeps them integers.
 func Aggregate(w Weighting, candidates []Candidate, ballots []Ballot) []RankedWorry {
+	voters := map[string]int64{}
+	for _, b := range ballots {
+		if len(b.WorryIDs) > 0 {
+			voters[b.PartyID]++
+		}
+	}
+	scale := int64(1)
+	if w != WeightPerson {
+		for _, n := range voters {
+			scale = lcm(scale, n)
+			if scale > 1<<40 {
+				return aggregateRat(w, candidates, ballots)
+			}
+		}
+	}
+	type itally struct {
+		id             string
+		points, firsts int64
+		byParty        map[string]int64
+		order          int64
+	}
+	rows := make([]itally, len(candidates))
+	index := make(map[string]int, len(candidates))
+	for i, c := range candidates {
+		rows[i] = itally{id: c.ID, order: c.Order}
+		index[c.ID] = i
+	}
+	for _, b := range ballots {
+		if len(b.WorryIDs) == 0 {
+			continue // no voter: its party may have none, and n/0 would panic
+		}
+		weight := scale
+		if w != WeightPerson {
+			weight = scale / voters[b.PartyID]
+		}
+		for place, id := range b.WorryIDs {
+			i, ok := index[id]
+			if !ok || place > 2 {
+				continue
+			}
+			t := &rows[i]
+			p := weight * bordaPoints(place)
+			t.points += p
+			if place == 0 {
+				t.firsts += weight
+			}
+			if t.byParty == nil {
+				t.byParty = map[string]int64{}
+			}
+			t.byParty[b.PartyID] += p
+		}
+	}
+	sort.Slice(rows, func(i, j int) bool {
+		a, b := &rows[i], &rows[j]
+		if a.points != b.points {
+			return a.points > b.points
+		}
+		if a.firsts != b.firsts {
+			return a.firsts > b.firsts
+		}
+		if a.order != b.order {
+			return a.order < b.order
+		}
+		return a.id < b.id
+	})
+	out := make([]RankedWorry, len(rows))
+	f := float64(scale)
+	for i, t := range rows {
+		rw := RankedWorry{WorryID: t.id, Points: float64(t.points) / f, FirstPlaces: float64(t.firsts) / f, Position: i + 1,
+			ByParty: make([]PartyPoints, 0, len(t.byParty))}
+		for pid, p := range t.byParty {
+			rw.ByParty = append(rw.ByParty, PartyPoints{PartyID: pid, Points: float64(p) / f})
+		}
+		sort.Slice(rw.ByParty, func(a, b int) bool { return rw.ByParty[a].PartyID < rw.ByParty[b].PartyID })
+		out[i] = rw
+	}
+	return out
+}
+
+func gcd(a, b int64) int64 {
+	for b != 0 {
+		a, b = b, a%b
+	}
+	return a
+}
+
+func lcm(a, b int64) int64 { return a / gcd(a, b) * b }
+
+// aggregateRat is Aggregate in arbitrary-precision rationals, for party sizes
+// whose least common multiple does not fit the integer path.
+func aggregateRat(w Weighting, candidates []Candidate, ballots []Ballot) []RankedWorry {
 	order := map[string]int64{}
 	for _, c := range candidates {
 		order[c.ID] = c.Order

@@ -272,6 +272,10 @@ func TestAggregateOrderIndependent(t *testing.T) {
 				t.Fatalf("iteration %d: not in order: %s", iter, mustJSON(t, want))
 			}
 		}
+		// The integer path and the rational one agree.
+		if rat := aggregateRat(w, cs, bs); !reflect.DeepEqual(rat, want) {
+			t.Fatalf("iteration %d: integer and rational sums differ\n%s\n%s", iter, mustJSON(t, want), mustJSON(t, rat))
+		}
 		for k := 0; k < 4; k++ {
 			cs2, bs2 := slices.Clone(cs), slices.Clone(bs)
 			rng.Shuffle(len(cs2), func(a, b int) { cs2[a], cs2[b] = cs2[b], cs2[a] })
@@ -416,5 +420,25 @@ func TestRankingWithdrawnAfterRanking(t *testing.T) {
 	r := tt.m.Ranking()
 	if r.Voters != 1 || len(r.Worries) != 1 || r.Worries[0].WorryID != w2 || r.Worries[0].Points != 3 {
 		t.Fatalf("ranking after withdrawals = %+v, want only %s with 3 points from one voter", r, w2)
+	}
+}
+
+// Party sizes whose least common multiple is too large for the integer path fall
+// back to exact rationals: twelve parties of prime sizes 2 to 37.
+func TestAggregateHugeScaleFallsBack(t *testing.T) {
+	primes := []int{2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37}
+	var bs []Ballot
+	for i, p := range primes {
+		for j := 0; j < p; j++ {
+			first := "w1"
+			if j == 0 {
+				first = "w2" // one member of each party differs
+			}
+			bs = append(bs, ballot(fmt.Sprintf("p%d-%d", i, j), fmt.Sprintf("party%d", i), first))
+		}
+	}
+	got := Aggregate(WeightParty, cands("w1", "w2"), bs)
+	if got[0].WorryID != "w1" || !reflect.DeepEqual(got, aggregateRat(WeightParty, cands("w1", "w2"), bs)) {
+		t.Fatalf("fallback result %s", mustJSON(t, got))
 	}
 }
