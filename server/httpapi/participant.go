@@ -10,9 +10,11 @@ import (
 	"github.com/tafel-met/tafel/server/store"
 )
 
-// participantCookieAge is how long a phone stays joined without opening the
-// meeting: long enough for the family to look at the plan again afterwards.
-const participantCookieAge = 30 * 24 * time.Hour
+// participantCookieAge is how long a phone keeps its place: the family's copy of
+// the plan stays on their phone for as long as retention keeps the meeting
+// (default 365 days; the purge ends the token with the data). 400 days is the
+// most a browser keeps a cookie.
+const participantCookieAge = 400 * 24 * time.Hour
 
 // participantCookie is the name of the cookie that carries a participant's token.
 // It cannot have the __Host- prefix (its path is the meeting's, not /), but under
