@@ -60,9 +60,7 @@ Simulated phones join now. Move the meeting on from the console: they add worrie
 in the worries round, rank in the ranking round and say "akkoord" when asked.
 Press Ctrl-C to stop.
 `, cfg.BaseURL, demoEmail, demoPassword, cfg.BaseURL, meetingID, cfg.BaseURL, code, code)
-	for _, p := range demoPeople {
-		go runDemoPhone(ctx, m, base, meetingID, code, p.name, p.party, p.worries)
-	}
+	startDemoPhones(ctx, m, meetingID, time.Second)
 	<-ctx.Done()
 	return nil
 }
@@ -121,10 +119,24 @@ func seedDemo(ctx context.Context, m *Main, base string) (meetingID, code string
 	return mt.ID, mt.JoinCode, nil
 }
 
+// startDemoPhones lets every demo person join from a simulated phone. pace is the
+// time between looks at the meeting; pauses are one to five paces, like a person.
+func startDemoPhones(ctx context.Context, m *Main, meetingID string, pace time.Duration) {
+	for _, p := range demoPeople {
+		go runDemoPhone(ctx, m, meetingID, p.name, p.party, p.worries, pace)
+	}
+}
+
 // runDemoPhone is one simulated participant: it joins, waits to be admitted and
 // acts once in each round, with human-like pauses.
-func runDemoPhone(ctx context.Context, m *Main, base, meetingID, code, name, partyName string, worries []string) {
-	time.Sleep(time.Duration(500+rand.IntN(2500)) * time.Millisecond)
+func runDemoPhone(ctx context.Context, m *Main, meetingID, name, partyName string, worries []string, pace time.Duration) {
+	sleep := func(paces int) {
+		select {
+		case <-ctx.Done():
+		case <-time.After(time.Duration(paces) * pace):
+		}
+	}
+	sleep(1 + rand.IntN(3))
 	view, err := m.Hub.Snapshot(ctx, meetingID, meeting.Viewer{Role: meeting.RoleJoiner})
 	if err != nil {
 		return
@@ -150,7 +162,7 @@ func runDemoPhone(ctx context.Context, m *Main, base, meetingID, code, name, par
 	}
 	done := map[meeting.Phase]bool{}
 	for ctx.Err() == nil && !ws.Closed() {
-		time.Sleep(time.Second)
+		sleep(1)
 		v, err := m.Hub.Snapshot(ctx, meetingID, meeting.Viewer{Role: meeting.RoleParticipant, ParticipantID: pid})
 		if err != nil || done[v.Phase] {
 			continue
@@ -160,7 +172,7 @@ func runDemoPhone(ctx context.Context, m *Main, base, meetingID, code, name, par
 			continue
 		}
 		done[v.Phase] = true
-		pause := func() { time.Sleep(time.Duration(1000+rand.IntN(4000)) * time.Millisecond) }
+		pause := func() { sleep(1 + rand.IntN(5)) }
 		switch v.Phase {
 		case meeting.PhaseStrengths:
 			pause()
