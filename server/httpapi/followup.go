@@ -43,19 +43,11 @@ func (s *Server) createFollowUp(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	title, err := meeting.CleanText("title", in.Title, meeting.MaxNameLen, false, true)
+	title, date, err := titleAndDate(in.Title, in.Date, "Vervolggesprek")
 	if err != nil {
 		return err
 	}
-	if title == "" {
-		title = "Vervolggesprek"
-	}
-	if in.Date == "" {
-		in.Date = today()
-	}
-	if _, err := time.Parse("2006-01-02", in.Date); err != nil {
-		return meeting.Errorf(meeting.ECodeInvalidInput, "Gebruik een datum als 2026-12-31 (date YYYY-MM-DD)")
-	}
+	in.Date = date
 	ctx := c.UserContext()
 	u := currentUser(c)
 	if open, err := s.store.OpenFollowUp(ctx, u.OrganisationID, info.ID); err == nil {

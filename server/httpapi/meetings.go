@@ -65,19 +65,11 @@ func (s *Server) createMeeting(c *fiber.Ctx) error {
 	if err := decodeBody(c, &in); err != nil {
 		return err
 	}
-	title, err := meeting.CleanText("title", in.Title, meeting.MaxNameLen, false, true)
+	title, date, err := titleAndDate(in.Title, in.Date, "Top-3-gesprek")
 	if err != nil {
 		return err
 	}
-	if title == "" {
-		title = "Top-3-gesprek"
-	}
-	if in.Date == "" {
-		in.Date = time.Now().Format("2006-01-02")
-	}
-	if _, err := time.Parse("2006-01-02", in.Date); err != nil {
-		return meeting.Errorf(meeting.ECodeInvalidInput, "Gebruik een datum als 2026-12-31 (date YYYY-MM-DD)")
-	}
+	in.Date = date
 	if in.Weighting == "" {
 		in.Weighting = meeting.WeightParty
 	}
@@ -182,4 +174,23 @@ func (s *Server) snapshot(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(view)
+}
+
+// titleAndDate checks a new meeting's title and date: a title of at most 80
+// characters (def when empty), a date YYYY-MM-DD (today when empty).
+func titleAndDate(title, date, def string) (string, string, error) {
+	title, err := meeting.CleanText("title", title, meeting.MaxNameLen, false, true)
+	if err != nil {
+		return "", "", err
+	}
+	if title == "" {
+		title = def
+	}
+	if date == "" {
+		date = today()
+	}
+	if _, err := time.Parse("2006-01-02", date); err != nil {
+		return "", "", meeting.Errorf(meeting.ECodeInvalidInput, "Gebruik een datum als 2026-12-31 (date YYYY-MM-DD)")
+	}
+	return title, date, nil
 }

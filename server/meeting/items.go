@@ -42,20 +42,9 @@ func itemAdd(kind ItemKind) func(*decision) error {
 		if err := d.decode(&in); err != nil {
 			return err
 		}
-		text, err := CleanText("text", in.Text, MaxTextLen, true, false)
+		text, err := d.itemText(kind, in.Text, in.Domain, in.Continues)
 		if err != nil {
 			return err
-		}
-		if !validDomain(in.Domain) {
-			return Errorf(ECodeInvalidInput, "Onbekend leefgebied (unknown domain)")
-		}
-		if in.Continues != "" {
-			if kind != KindWorry {
-				return Errorf(ECodeInvalidInput, "Alleen een zorg kan een zorg van vorige keer voortzetten (continues is for worries)")
-			}
-			if d.m.Previous == nil || d.m.Previous.Worry(in.Continues) == nil {
-				return Errorf(ECodeNotFound, "Deze zorg stond niet in de vorige top 3 (unknown previous worry)")
-			}
 		}
 		author, party, onBehalf, err := d.itemAuthor(in.PartyID)
 		if err != nil {
@@ -116,20 +105,13 @@ func itemEdit(kind ItemKind) func(*decision) error {
 		if err := d.decode(&in); err != nil {
 			return err
 		}
-		text, err := CleanText("text", in.Text, MaxTextLen, true, false)
+		sent := ""
+		if in.Continues != nil {
+			sent = *in.Continues
+		}
+		text, err := d.itemText(kind, in.Text, in.Domain, sent)
 		if err != nil {
 			return err
-		}
-		if !validDomain(in.Domain) {
-			return Errorf(ECodeInvalidInput, "Onbekend leefgebied (unknown domain)")
-		}
-		if in.Continues != nil && *in.Continues != "" {
-			if kind != KindWorry {
-				return Errorf(ECodeInvalidInput, "Alleen een zorg kan een zorg van vorige keer voortzetten (continues is for worries)")
-			}
-			if d.m.Previous == nil || d.m.Previous.Worry(*in.Continues) == nil {
-				return Errorf(ECodeNotFound, "Deze zorg stond niet in de vorige top 3 (unknown previous worry)")
-			}
 		}
 		it, err := d.ownItem(in.ItemID, kind)
 		if err != nil {
@@ -258,4 +240,25 @@ func worryUnmerge(d *decision) error {
 	}
 	it.MergedInto = ""
 	return d.emit(EvItemUpserted, ScopeTable, "", itemData{it})
+}
+
+// itemText checks what an item is made of: its text, its life domain and, for a
+// worry in a follow-up meeting, the previous worry it carries on.
+func (d *decision) itemText(kind ItemKind, text, domain, continues string) (string, error) {
+	text, err := CleanText("text", text, MaxTextLen, true, false)
+	if err != nil {
+		return "", err
+	}
+	if !validDomain(domain) {
+		return "", Errorf(ECodeInvalidInput, "Onbekend leefgebied (unknown domain)")
+	}
+	if continues != "" {
+		if kind != KindWorry {
+			return "", Errorf(ECodeInvalidInput, "Alleen een zorg kan een zorg van vorige keer voortzetten (continues is for worries)")
+		}
+		if d.m.Previous == nil || d.m.Previous.Worry(continues) == nil {
+			return "", Errorf(ECodeNotFound, "Deze zorg stond niet in de vorige top 3 (unknown previous worry)")
+		}
+	}
+	return text, nil
 }
