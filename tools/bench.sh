@@ -12,6 +12,18 @@ go test -run '^$' -bench . -benchtime "${BENCHTIME:-2s}" -count 1 ./server/... |
   echo "Machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(go version | cut -d' ' -f3), $(uname -m)."
   echo "PostgreSQL and SQLite are local; websockets are real, on loopback."
   echo
+  echo "What is measured:"
+  echo
+  echo "- \`BenchmarkCommands\`: one meeting on the real server, a coordinator, a shared screen and"
+  echo "  phones connected over websockets. Each command (\`worry.edit\` of a revealed worry, so it"
+  echo "  fans out to everyone) is validated, stored in one transaction with its event, its command"
+  echo "  id and its audit record, published, and acknowledged; \`cmds/s\` is what one meeting"
+  echo "  sustains. \`sequential\`: one phone waits for each ack; \`parallel\`: four phones at once"
+  echo "  (commands of one meeting are serialised, so this shows queueing, not more throughput)."
+  echo "- \`BenchmarkDecideRanking\`, \`BenchmarkRanking\`, \`BenchmarkViewFor\`: the pure domain in a"
+  echo "  busy meeting (5 parties, 15 people, 30 worries, everyone ranked): one ranking change with"
+  echo "  its new aggregate, the aggregate alone, and one phone's snapshot."
+  echo
   echo '```'
   grep -E '^(Benchmark|goos|goarch|pkg|cpu)' "$out"
   echo '```'
