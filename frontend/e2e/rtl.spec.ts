@@ -26,7 +26,7 @@ async function checkMirrored(page: Page, name: string) {
     const r = document.createRange();
     r.selectNodeContents(el);
     const rects = r.getClientRects();
-    return rects.length ? rects[0].right : 0;
+    return rects[0]?.right ?? 0;
   });
   expect(box).not.toBeNull();
   // The heading's text ends (starts, in RTL) near the right edge of its box.
