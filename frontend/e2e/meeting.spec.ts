@@ -92,6 +92,9 @@ test('a whole meeting, from lobby to closed plan', async ({ browser }) => {
   const screen = await screenCtx.newPage();
   await screen.goto(`/screen/${encodeURIComponent(meetingId)}`);
   await expect(screen.getByTestId('join-code')).toHaveText(code);
+  // Readable from five metres: body text on the shared screen is at least 28 px.
+  const screenFont = await screen.locator('main, .screen').first().evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+  expect(screenFont).toBeGreaterThanOrEqual(28);
   await expect(screen.getByRole('img', { name: new RegExp(code) })).toBeVisible();
 
   // Three phones join: Sanne (mother), Ahmed (father, in English), Petra (gebiedsteam).
