@@ -122,8 +122,10 @@ func (s *Store) FindOrganisationByID(ctx context.Context, id string) (Organisati
 // CreateUser adds an account to an existing organisation.
 func (s *Store) CreateUser(ctx context.Context, u User) (User, error) {
 	u.ID = newID()
-	err := s.db.WithContext(ctx).Create(&userRow{ID: u.ID, OrganisationID: u.OrganisationID, Email: u.Email,
-		Name: u.Name, Role: u.Role, PasswordHash: u.PasswordHash, CreatedAt: s.now()}).Error
+	err := s.inOrganisation(ctx, u.OrganisationID, func(db *gorm.DB) error {
+		return db.Create(&userRow{ID: u.ID, OrganisationID: u.OrganisationID, Email: u.Email,
+			Name: u.Name, Role: u.Role, PasswordHash: u.PasswordHash, CreatedAt: s.now()}).Error
+	})
 	return u, translate(err)
 }
 
@@ -224,7 +226,10 @@ func (s *Store) UseSetupToken(ctx context.Context, tokenHash string) (string, er
 // ListUsers returns an organisation's accounts, by name.
 func (s *Store) ListUsers(ctx context.Context, orgID string) ([]User, error) {
 	var rows []userRow
-	if err := s.db.WithContext(ctx).Where("organisation_id = ?", orgID).Order("name, email").Find(&rows).Error; err != nil {
+	err := s.inOrganisation(ctx, orgID, func(db *gorm.DB) error {
+		return db.Where("organisation_id = ?", orgID).Order("name, email").Find(&rows).Error
+	})
+	if err != nil {
 		return nil, err
 	}
 	out := make([]User, len(rows))
@@ -236,18 +241,20 @@ func (s *Store) ListUsers(ctx context.Context, orgID string) ([]User, error) {
 
 // DeleteUser removes one of an organisation's accounts and its sessions.
 func (s *Store) DeleteUser(ctx context.Context, orgID, userID string) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Where("user_id = ?", userID).Delete(&sessionRow{}).Error; err != nil {
-			return err
-		}
-		if err := tx.Where("user_id = ?", userID).Delete(&setupTokenRow{}).Error; err != nil {
-			return err
-		}
-		res := tx.Where("organisation_id = ? AND id = ?", orgID, userID).Delete(&userRow{})
-		if res.Error == nil && res.RowsAffected == 0 {
-			return ErrNotFound
-		}
-		return res.Error
+	return s.inOrganisation(ctx, orgID, func(db *gorm.DB) error {
+		return db.Transaction(func(tx *gorm.DB) error {
+			if err := tx.Where("user_id = ?", userID).Delete(&sessionRow{}).Error; err != nil {
+				return err
+			}
+			if err := tx.Where("user_id = ?", userID).Delete(&setupTokenRow{}).Error; err != nil {
+				return err
+			}
+			res := tx.Where("organisation_id = ? AND id = ?", orgID, userID).Delete(&userRow{})
+			if res.Error == nil && res.RowsAffected == 0 {
+				return ErrNotFound
+			}
+			return res.Error
+		})
 	})
 }
 

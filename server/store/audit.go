@@ -143,8 +143,17 @@ type AuditRecord struct {
 
 // FamilyAudit returns who accessed one family's data, newest first.
 func (s *Store) FamilyAudit(ctx context.Context, orgID, familyID string, limit int) ([]AuditRecord, error) {
+	var out []AuditRecord
+	err := s.inOrganisation(ctx, orgID, func(db *gorm.DB) (err error) {
+		out, err = familyAudit(db, orgID, familyID, limit)
+		return err
+	})
+	return out, err
+}
+
+func familyAudit(db *gorm.DB, orgID, familyID string, limit int) ([]AuditRecord, error) {
 	var rows []auditRow
-	if err := s.db.WithContext(ctx).Where("organisation_id = ? AND family_id = ?", orgID, familyID).
+	if err := db.Where("organisation_id = ? AND family_id = ?", orgID, familyID).
 		Order("chain_seq DESC").Limit(limit).Find(&rows).Error; err != nil {
 		return nil, err
 	}

@@ -74,6 +74,10 @@ func (s *Store) Execute(ctx context.Context, meetingID string, cached *meeting.M
 		if err := q.Take(&row).Error; err != nil {
 			return translate(err)
 		}
+		// The rest of the command sees and writes only its meeting's organisation.
+		if err := s.scope(tx, row.OrganisationID); err != nil {
+			return err
+		}
 		if key.ID != "" {
 			var c commandRow
 			err := tx.Where("meeting_id = ? AND actor = ? AND command_id = ?", meetingID, key.Actor, key.ID).Take(&c).Error
@@ -191,8 +195,12 @@ func (s *Store) FindParticipantByToken(ctx context.Context, tokenHash string) (P
 
 // PlanVersions returns a meeting's closed plans, oldest first.
 func (s *Store) PlanVersions(ctx context.Context, meetingID string) ([]meeting.PlanVersion, error) {
+	return planVersions(s.db.WithContext(ctx), meetingID)
+}
+
+func planVersions(db *gorm.DB, meetingID string) ([]meeting.PlanVersion, error) {
 	var rows []planVersionRow
-	if err := s.db.WithContext(ctx).Where("meeting_id = ?", meetingID).Order("number").Find(&rows).Error; err != nil {
+	if err := db.Where("meeting_id = ?", meetingID).Order("number").Find(&rows).Error; err != nil {
 		return nil, err
 	}
 	out := make([]meeting.PlanVersion, len(rows))

@@ -64,14 +64,17 @@ func (meetingRow) TableName() string { return "meetings" }
 // CreateFamily adds a family to an organisation.
 func (s *Store) CreateFamily(ctx context.Context, orgID, label string) (Family, error) {
 	r := familyRow{ID: newID(), OrganisationID: orgID, Label: label, CreatedAt: s.now()}
-	err := s.db.WithContext(ctx).Create(&r).Error
+	err := s.inOrganisation(ctx, orgID, func(db *gorm.DB) error { return db.Create(&r).Error })
 	return Family{ID: r.ID, OrganisationID: orgID, Label: label, CreatedAt: r.CreatedAt}, translate(err)
 }
 
 // ListFamilies returns an organisation's families, newest first.
 func (s *Store) ListFamilies(ctx context.Context, orgID string) ([]Family, error) {
 	var rows []familyRow
-	if err := s.db.WithContext(ctx).Where("organisation_id = ?", orgID).Order("created_at DESC, id").Find(&rows).Error; err != nil {
+	err := s.inOrganisation(ctx, orgID, func(db *gorm.DB) error {
+		return db.Where("organisation_id = ?", orgID).Order("created_at DESC, id").Find(&rows).Error
+	})
+	if err != nil {
 		return nil, err
 	}
 	out := make([]Family, 0, len(rows))
@@ -83,8 +86,17 @@ func (s *Store) ListFamilies(ctx context.Context, orgID string) ([]Family, error
 
 // FindFamily returns one of an organisation's families.
 func (s *Store) FindFamily(ctx context.Context, orgID, id string) (Family, error) {
+	var f Family
+	err := s.inOrganisation(ctx, orgID, func(db *gorm.DB) (err error) {
+		f, err = findFamily(db, orgID, id)
+		return err
+	})
+	return f, err
+}
+
+func findFamily(db *gorm.DB, orgID, id string) (Family, error) {
 	var r familyRow
-	err := s.db.WithContext(ctx).Where("organisation_id = ? AND id = ?", orgID, id).First(&r).Error
+	err := db.Where("organisation_id = ? AND id = ?", orgID, id).First(&r).Error
 	return Family{ID: r.ID, OrganisationID: r.OrganisationID, Label: r.Label, CreatedAt: r.CreatedAt}, translate(err)
 }
 
@@ -121,30 +133,35 @@ type NewMeeting struct {
 // CreateMeeting stores a new meeting with the events that prepare it (its parties),
 // produced by prepare from the empty state, all in one transaction.
 func (s *Store) CreateMeeting(ctx context.Context, nm NewMeeting, prepare func(*meeting.Meeting) (*meeting.Meeting, []meeting.Event, error)) (MeetingInfo, error) {
-	fam, err := s.FindFamily(ctx, nm.OrganisationID, nm.FamilyID)
-	if err != nil {
-		return MeetingInfo{}, err
-	}
-	opts, _ := json.Marshal(nm.Options)
-	r := meetingRow{ID: newID(), OrganisationID: nm.OrganisationID, FamilyID: fam.ID, Title: nm.Title, Date: nm.Date,
-		Options: string(opts), JoinCode: newJoinCode(), Phase: string(meeting.PhaseLobby), CreatedAt: s.now(),
-		FollowsMeetingID: nm.FollowsMeetingID}
-	m := meeting.New(headerOf(r, fam.Label))
-	next, events, err := prepare(m)
-	if err != nil {
-		return MeetingInfo{}, err
-	}
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		r.LastSeq = next.Seq
-		if err := tx.Create(&r).Error; err != nil {
+	var info MeetingInfo
+	err := s.inOrganisation(ctx, nm.OrganisationID, func(db *gorm.DB) error {
+		fam, err := findFamily(db, nm.OrganisationID, nm.FamilyID)
+		if err != nil {
 			return err
 		}
-		return s.insertEvents(tx, r.ID, events)
+		opts, _ := json.Marshal(nm.Options)
+		r := meetingRow{ID: newID(), OrganisationID: nm.OrganisationID, FamilyID: fam.ID, Title: nm.Title, Date: nm.Date,
+			Options: string(opts), JoinCode: newJoinCode(), Phase: string(meeting.PhaseLobby), CreatedAt: s.now(),
+			FollowsMeetingID: nm.FollowsMeetingID}
+		m := meeting.New(headerOf(r, fam.Label))
+		next, events, err := prepare(m)
+		if err != nil {
+			return err
+		}
+		err = db.Transaction(func(tx *gorm.DB) error {
+			r.LastSeq = next.Seq
+			if err := tx.Create(&r).Error; err != nil {
+				return err
+			}
+			return s.insertEvents(tx, r.ID, events)
+		})
+		if err != nil {
+			return translate(err)
+		}
+		info = r.info(fam.Label)
+		return nil
 	})
-	if err != nil {
-		return MeetingInfo{}, translate(err)
-	}
-	return r.info(fam.Label), nil
+	return info, err
 }
 
 func headerOf(r meetingRow, familyLabel string) meeting.Header {
@@ -181,16 +198,25 @@ func (r meetingWithLabel) row() meetingRow {
 		FollowsMeetingID: r.FollowsMeetingID}
 }
 
-func (s *Store) meetingQuery(ctx context.Context) *gorm.DB {
-	return s.db.WithContext(ctx).Table("meetings").
+func meetingQuery(db *gorm.DB) *gorm.DB {
+	return db.Table("meetings").
 		Select("meetings.*, families.label AS family_label").
 		Joins("JOIN families ON families.id = meetings.family_id")
 }
 
 // ListMeetings returns an organisation's meetings, newest first.
 func (s *Store) ListMeetings(ctx context.Context, orgID string) ([]MeetingInfo, error) {
+	var out []MeetingInfo
+	err := s.inOrganisation(ctx, orgID, func(db *gorm.DB) (err error) {
+		out, err = listMeetings(db, orgID)
+		return err
+	})
+	return out, err
+}
+
+func listMeetings(db *gorm.DB, orgID string) ([]MeetingInfo, error) {
 	var rows []meetingWithLabel
-	if err := s.meetingQuery(ctx).Where("meetings.organisation_id = ?", orgID).
+	if err := meetingQuery(db).Where("meetings.organisation_id = ?", orgID).
 		Order("meetings.created_at DESC, meetings.id").Find(&rows).Error; err != nil {
 		return nil, err
 	}
@@ -204,25 +230,44 @@ func (s *Store) ListMeetings(ctx context.Context, orgID string) ([]MeetingInfo, 
 // FindMeeting returns one of an organisation's meetings.
 func (s *Store) FindMeeting(ctx context.Context, orgID, id string) (MeetingInfo, error) {
 	var r meetingWithLabel
-	err := s.meetingQuery(ctx).Where("meetings.organisation_id = ? AND meetings.id = ?", orgID, id).Take(&r).Error
+	err := s.inOrganisation(ctx, orgID, func(db *gorm.DB) error {
+		return meetingQuery(db).Where("meetings.organisation_id = ? AND meetings.id = ?", orgID, id).Take(&r).Error
+	})
 	return r.row().info(r.FamilyLabel), translate(err)
 }
 
 // FindMeetingByJoinCode returns the meeting with that code, in any organisation.
 func (s *Store) FindMeetingByJoinCode(ctx context.Context, code string) (MeetingInfo, error) {
 	var r meetingWithLabel
-	err := s.meetingQuery(ctx).Where("meetings.join_code = ?", code).Take(&r).Error
+	err := meetingQuery(s.db.WithContext(ctx)).Where("meetings.join_code = ?", code).Take(&r).Error
 	return r.row().info(r.FamilyLabel), translate(err)
 }
 
 // LoadMeeting rebuilds a meeting's state from its row and its whole event log.
+// Its callers know the meeting, not the organisation: the log is read inside
+// the organisation the meeting's row names.
 func (s *Store) LoadMeeting(ctx context.Context, id string) (*meeting.Meeting, MeetingInfo, error) {
+	var (
+		m    *meeting.Meeting
+		info MeetingInfo
+	)
+	err := s.inTx(ctx, func(db *gorm.DB) (err error) {
+		m, info, err = s.loadMeeting(db, id)
+		return err
+	})
+	return m, info, err
+}
+
+func (s *Store) loadMeeting(db *gorm.DB, id string) (*meeting.Meeting, MeetingInfo, error) {
 	var r meetingWithLabel
-	if err := s.meetingQuery(ctx).Where("meetings.id = ?", id).Take(&r).Error; err != nil {
+	if err := meetingQuery(db).Where("meetings.id = ?", id).Take(&r).Error; err != nil {
 		return nil, MeetingInfo{}, translate(err)
 	}
+	if err := s.scope(db, r.OrganisationID); err != nil {
+		return nil, MeetingInfo{}, err
+	}
 	m := meeting.New(headerOf(r.row(), r.FamilyLabel))
-	if err := s.catchUp(s.db.WithContext(ctx), m, r.LastSeq); err != nil {
+	if err := s.catchUp(db, m, r.LastSeq); err != nil {
 		return nil, MeetingInfo{}, err
 	}
 	return m, r.row().info(r.FamilyLabel), nil

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/tafel-met/tafel/server/meeting"
+	"gorm.io/gorm"
 )
 
 // The coordinator's overview reads whole meetings, rebuilt from their logs: a
@@ -13,24 +14,39 @@ import (
 // FamilyMeetings returns one of an organisation's families with its meetings,
 // oldest first (by the meeting's date, then by when it was made).
 func (s *Store) FamilyMeetings(ctx context.Context, orgID, familyID string) (meeting.FamilyMeetings, error) {
-	f, err := s.FindFamily(ctx, orgID, familyID)
-	if err != nil {
-		return meeting.FamilyMeetings{}, err
-	}
-	all, err := s.OrganisationMeetings(ctx, orgID, f.ID)
-	if err != nil {
-		return meeting.FamilyMeetings{}, err
-	}
-	if len(all) == 0 {
-		return meeting.FamilyMeetings{FamilyID: f.ID, FamilyLabel: f.Label}, nil
-	}
-	return all[0], nil
+	var out meeting.FamilyMeetings
+	err := s.inOrganisation(ctx, orgID, func(db *gorm.DB) error {
+		f, err := findFamily(db, orgID, familyID)
+		if err != nil {
+			return err
+		}
+		all, err := s.organisationMeetings(db, orgID, f.ID)
+		if err != nil {
+			return err
+		}
+		if len(all) == 0 {
+			out = meeting.FamilyMeetings{FamilyID: f.ID, FamilyLabel: f.Label}
+		} else {
+			out = all[0]
+		}
+		return nil
+	})
+	return out, err
 }
 
 // OrganisationMeetings returns an organisation's families that have meetings,
 // by label, each with its meetings oldest first. With familyIDs, only those families.
 func (s *Store) OrganisationMeetings(ctx context.Context, orgID string, familyIDs ...string) ([]meeting.FamilyMeetings, error) {
-	q := s.meetingQuery(ctx).Where("meetings.organisation_id = ?", orgID)
+	var out []meeting.FamilyMeetings
+	err := s.inOrganisation(ctx, orgID, func(db *gorm.DB) (err error) {
+		out, err = s.organisationMeetings(db, orgID, familyIDs...)
+		return err
+	})
+	return out, err
+}
+
+func (s *Store) organisationMeetings(db *gorm.DB, orgID string, familyIDs ...string) ([]meeting.FamilyMeetings, error) {
+	q := meetingQuery(db).Where("meetings.organisation_id = ?", orgID)
 	if len(familyIDs) > 0 {
 		q = q.Where("meetings.family_id IN ?", familyIDs)
 	}
@@ -41,7 +57,7 @@ func (s *Store) OrganisationMeetings(ctx context.Context, orgID string, familyID
 	var out []meeting.FamilyMeetings
 	for _, r := range rows {
 		m := meeting.New(headerOf(r.row(), r.FamilyLabel))
-		if err := s.catchUp(s.db.WithContext(ctx), m, r.LastSeq); err != nil {
+		if err := s.catchUp(db, m, r.LastSeq); err != nil {
 			return nil, err
 		}
 		if n := len(out); n == 0 || out[n-1].FamilyID != r.FamilyID {
@@ -55,7 +71,9 @@ func (s *Store) OrganisationMeetings(ctx context.Context, orgID string, familyID
 // OpenFollowUp returns the follow-up made from a meeting that is not closed yet, if any.
 func (s *Store) OpenFollowUp(ctx context.Context, orgID, meetingID string) (MeetingInfo, error) {
 	var r meetingWithLabel
-	err := s.meetingQuery(ctx).Where("meetings.organisation_id = ? AND meetings.follows_meeting_id = ? AND meetings.phase <> ?",
-		orgID, meetingID, string(meeting.PhaseClosed)).Order("meetings.created_at DESC").Take(&r).Error
+	err := s.inOrganisation(ctx, orgID, func(db *gorm.DB) error {
+		return meetingQuery(db).Where("meetings.organisation_id = ? AND meetings.follows_meeting_id = ? AND meetings.phase <> ?",
+			orgID, meetingID, string(meeting.PhaseClosed)).Order("meetings.created_at DESC").Take(&r).Error
+	})
 	return r.row().info(r.FamilyLabel), translate(err)
 }

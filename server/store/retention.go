@@ -77,7 +77,9 @@ func (s *Store) deleteMeetingTx(tx *gorm.DB, meetingID string) error {
 
 // SetRetentionDays sets an organisation's retention; nil returns to the default.
 func (s *Store) SetRetentionDays(ctx context.Context, orgID string, days *int) error {
-	return s.db.WithContext(ctx).Model(&organisationRow{}).Where("id = ?", orgID).Update("retention_days", days).Error
+	return s.inOrganisation(ctx, orgID, func(db *gorm.DB) error {
+		return db.Model(&organisationRow{}).Where("id = ?", orgID).Update("retention_days", days).Error
+	})
 }
 
 // FamilyData is everything stored about one family, for a request under the AVG.
@@ -108,12 +110,21 @@ type ExportedEvent struct {
 
 // ExportFamily gathers everything about one of an organisation's families.
 func (s *Store) ExportFamily(ctx context.Context, orgID, familyID string) (FamilyData, error) {
-	f, err := s.FindFamily(ctx, orgID, familyID)
+	var out FamilyData
+	err := s.inOrganisation(ctx, orgID, func(db *gorm.DB) (err error) {
+		out, err = s.exportFamily(db, orgID, familyID)
+		return err
+	})
+	return out, err
+}
+
+func (s *Store) exportFamily(db *gorm.DB, orgID, familyID string) (FamilyData, error) {
+	f, err := findFamily(db, orgID, familyID)
 	if err != nil {
 		return FamilyData{}, err
 	}
 	out := FamilyData{Schema: "tafel.family/v1", Family: f, Meetings: []FamilyMeetingData{}, Exported: s.now()}
-	all, err := s.ListMeetings(ctx, orgID)
+	all, err := listMeetings(db, orgID)
 	if err != nil {
 		return FamilyData{}, err
 	}
@@ -121,7 +132,7 @@ func (s *Store) ExportFamily(ctx context.Context, orgID, familyID string) (Famil
 		if info.FamilyID != familyID {
 			continue
 		}
-		m, _, err := s.LoadMeeting(ctx, info.ID)
+		m, _, err := s.loadMeeting(db, info.ID)
 		if err != nil {
 			return FamilyData{}, err
 		}
@@ -129,11 +140,11 @@ func (s *Store) ExportFamily(ctx context.Context, orgID, familyID string) (Famil
 			*meeting.Meeting
 			Rankings map[string][]string `json:"rankings"`
 		}{m, m.Rankings})
-		versions, err := s.PlanVersions(ctx, info.ID)
+		versions, err := planVersions(db, info.ID)
 		if err != nil {
 			return FamilyData{}, err
 		}
-		evs, err := s.EventsSince(ctx, info.ID, 0, m.Seq)
+		evs, err := s.eventsSince(db, info.ID, 0, m.Seq)
 		if err != nil {
 			return FamilyData{}, err
 		}
@@ -143,7 +154,7 @@ func (s *Store) ExportFamily(ctx context.Context, orgID, familyID string) (Famil
 		}
 		out.Meetings = append(out.Meetings, md)
 	}
-	if out.Access, err = s.FamilyAudit(ctx, orgID, familyID, 10000); err != nil {
+	if out.Access, err = familyAudit(db, orgID, familyID, 10000); err != nil {
 		return FamilyData{}, err
 	}
 	return out, nil
@@ -152,23 +163,25 @@ func (s *Store) ExportFamily(ctx context.Context, orgID, familyID string) (Famil
 // EraseFamily deletes one of an organisation's families and all its meetings,
 // leaving only the audit record of the erasure. It returns the erased meeting ids.
 func (s *Store) EraseFamily(ctx context.Context, orgID, familyID string, audit AuditEntry) ([]string, error) {
-	if _, err := s.FindFamily(ctx, orgID, familyID); err != nil {
-		return nil, err
-	}
 	var ids []string
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Model(&meetingRow{}).Where("organisation_id = ? AND family_id = ?", orgID, familyID).Pluck("id", &ids).Error; err != nil {
+	err := s.inOrganisation(ctx, orgID, func(db *gorm.DB) error {
+		if _, err := findFamily(db, orgID, familyID); err != nil {
 			return err
 		}
-		for _, id := range ids {
-			if err := s.deleteMeetingTx(tx, id); err != nil {
+		return db.Transaction(func(tx *gorm.DB) error {
+			if err := tx.Model(&meetingRow{}).Where("organisation_id = ? AND family_id = ?", orgID, familyID).Pluck("id", &ids).Error; err != nil {
 				return err
 			}
-		}
-		if err := tx.Where("organisation_id = ? AND id = ?", orgID, familyID).Delete(&familyRow{}).Error; err != nil {
-			return err
-		}
-		return s.auditTx(tx, audit)
+			for _, id := range ids {
+				if err := s.deleteMeetingTx(tx, id); err != nil {
+					return err
+				}
+			}
+			if err := tx.Where("organisation_id = ? AND id = ?", orgID, familyID).Delete(&familyRow{}).Error; err != nil {
+				return err
+			}
+			return s.auditTx(tx, audit)
+		})
 	})
 	return ids, err
 }

@@ -122,6 +122,42 @@ func (s *Store) Ready(ctx context.Context) error {
 	return nil
 }
 
+// inOrganisation runs fn as organisation orgID's work. On Postgres that is one
+// transaction in which row-level security (schema 0008) shows only orgID's rows:
+// the second wall behind the organisation scope every query carries. On SQLite
+// fn runs on the store's one connection as before. fn must use the db it is
+// given, never s.db: on Postgres another connection would be outside the wall
+// and could wait on this transaction's locks.
+func (s *Store) inOrganisation(ctx context.Context, orgID string, fn func(db *gorm.DB) error) error {
+	if orgID == "" {
+		// An empty setting means "every organisation" to the policies.
+		return errors.New("store: organisation work without an organisation")
+	}
+	return s.inTx(ctx, func(tx *gorm.DB) error {
+		if err := s.scope(tx, orgID); err != nil {
+			return err
+		}
+		return fn(tx)
+	})
+}
+
+// inTx runs fn in a transaction on Postgres, where a transaction is what holds
+// the organisation for row-level security, and on SQLite as before, without one.
+func (s *Store) inTx(ctx context.Context, fn func(db *gorm.DB) error) error {
+	if s.dialect != Postgres {
+		return fn(s.db.WithContext(ctx))
+	}
+	return s.db.WithContext(ctx).Transaction(fn)
+}
+
+// scope limits the rest of transaction tx to orgID's rows (Postgres only).
+func (s *Store) scope(tx *gorm.DB, orgID string) error {
+	if s.dialect != Postgres {
+		return nil
+	}
+	return tx.Exec(`SELECT set_config('tafel.organisation', ?, true)`, orgID).Error
+}
+
 func newID() string { return uuid.NewString() }
 
 // NewToken returns a random secret of 256 bits, URL-safe.

@@ -32,7 +32,8 @@ func PostgresURL() string {
 // Dialects are the databases every store test runs on.
 var Dialects = []store.Dialect{store.SQLite, store.Postgres}
 
-// Each runs fn once per dialect as a subtest with a fresh, migrated store.
+// Each runs fn once per dialect as a subtest with a fresh, migrated store, and
+// once more on Postgres as AppRole ("postgres-app"), where row-level security binds.
 func Each(t *testing.T, fn func(t *testing.T, s *store.Store)) {
 	t.Helper()
 	for _, d := range Dialects {
@@ -40,6 +41,62 @@ func Each(t *testing.T, fn func(t *testing.T, s *store.Store)) {
 			fn(t, Open(t, d))
 		})
 	}
+	t.Run("postgres-app", func(t *testing.T) {
+		fn(t, OpenAsApp(t))
+	})
+}
+
+// AppRole is a role that is not a superuser, as Tafel should run in production:
+// superusers are never bound by row-level security.
+const AppRole = "tafel_rls_test"
+
+// OpenAsApp returns a fresh Postgres store connected as AppRole, which migrates
+// and so owns its schema, closed when the test ends.
+func OpenAsApp(tb testing.TB) *store.Store {
+	tb.Helper()
+	s, err := store.Open(context.Background(), AppURL(tb), tb.TempDir())
+	if err != nil {
+		tb.Fatalf("open postgres store as %s: %v", AppRole, err)
+	}
+	tb.Cleanup(func() { s.Close() })
+	return s
+}
+
+// AppURL returns a DATABASE_URL for a fresh, empty Postgres schema that connects
+// as AppRole (made if it does not exist), with the right to create in that schema.
+// The base user must be a superuser, as the default one is.
+func AppURL(tb testing.TB) string {
+	tb.Helper()
+	base := URL(tb, store.Postgres)
+	u, err := url.Parse(base)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	q := u.Query()
+	db, err := sql.Open("pgx", PostgresURL())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer db.Close()
+	// Tests in several packages run at once: two may make the role together.
+	setup := []string{
+		`DO $$ BEGIN
+			IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '` + AppRole + `') THEN
+				CREATE ROLE ` + AppRole + ` NOLOGIN NOSUPERUSER NOBYPASSRLS;
+			END IF;
+		EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+		END $$`,
+		`GRANT USAGE, CREATE ON SCHEMA ` + q.Get("search_path") + ` TO ` + AppRole,
+	}
+	for _, stmt := range setup {
+		if _, err := db.Exec(stmt); err != nil {
+			tb.Fatalf("set up role %s: %v", AppRole, err)
+		}
+	}
+	// pgx passes options to the server at start: every connection becomes AppRole.
+	q.Set("options", "-c role="+AppRole)
+	u.RawQuery = q.Encode()
+	return u.String()
 }
 
 // Open returns a fresh, migrated store of the dialect, closed when the test ends.

@@ -1,0 +1,1 @@
+-- SQLite has no row-level security; the organisation scope in the queries is the wall.
