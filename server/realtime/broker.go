@@ -18,7 +18,11 @@ type Broker interface {
 	// Subscribe sets the one function that receives published events, and the one
 	// that catches a meeting up from the database after the broker may have missed
 	// some (a reconnect to Redis, say).
-	Subscribe(deliver func(meetingID string, events []meeting.Event), resync func(meetingID string))
+	Subscribe(deliver func(meetingID string, events []meeting.Event), resync func(meetingID string),
+		presence func(meetingID, instance string, online []string, version int64))
+	// PublishPresence tells the other instances who is connected to a meeting here;
+	// version grows with each change, so a late message never undoes a newer one.
+	PublishPresence(ctx context.Context, orgID, meetingID string, online []string, version int64) error
 	// Follow starts delivering a meeting's events from other instances here; each
 	// Follow is matched by one Unfollow.
 	Follow(ctx context.Context, orgID, meetingID string) error
@@ -51,11 +55,17 @@ func (b *MemoryBroker) Publish(_ context.Context, meetingID string, events []mee
 	return nil
 }
 
-// Subscribe sets the receiver of events; one instance never needs a resync.
-func (b *MemoryBroker) Subscribe(deliver func(string, []meeting.Event), _ func(string)) {
+// Subscribe sets the receiver of events; one instance never needs a resync and
+// hears no other instance's presence.
+func (b *MemoryBroker) Subscribe(deliver func(string, []meeting.Event), _ func(string), _ func(string, string, []string, int64)) {
 	b.mu.Lock()
 	b.deliver = deliver
 	b.mu.Unlock()
+}
+
+// PublishPresence does nothing: there is no other instance.
+func (b *MemoryBroker) PublishPresence(context.Context, string, string, []string, int64) error {
+	return nil
 }
 
 // Follow does nothing: every event is published here.
@@ -66,6 +76,6 @@ func (b *MemoryBroker) Unfollow(context.Context, string) error { return nil }
 
 // Close stops delivery.
 func (b *MemoryBroker) Close() error {
-	b.Subscribe(nil, nil)
+	b.Subscribe(nil, nil, nil)
 	return nil
 }

@@ -55,7 +55,9 @@ type room struct {
 	info     store.MeetingInfo
 	conns    map[*Conn]struct{}
 	recent   []buffered
-	online   []string
+	online   []string // everyone connected, on every instance, as last sent
+	local    []string // those connected to this instance, as last published
+	remote   map[string]remoteOnline
 	followed bool // the broker delivers this meeting's events here
 }
 
@@ -68,7 +70,7 @@ type buffered struct {
 func NewHub(st Store, broker Broker, log *slog.Logger) *Hub {
 	h := &Hub{store: st, broker: broker, log: log, now: time.Now, rooms: map[string]*room{},
 		commandRate: commandsPerSec, commandBurst: commandBurst}
-	broker.Subscribe(h.deliver, h.resync)
+	broker.Subscribe(h.deliver, h.resync, h.remotePresence)
 	return h
 }
 
@@ -305,7 +307,23 @@ func (h *Hub) snapshotLocked(r *room, v meeting.Viewer) []byte {
 	return encode(snapshotFrame{Type: "snapshot", Seq: r.state.Seq, Meeting: view})
 }
 
-// presenceLocked sends who is online to the table when it changed. r.mu is held.
+// remoteOnline is who another instance said is connected to a meeting there.
+type remoteOnline struct {
+	online  []string
+	version int64
+	at      time.Time
+}
+
+// presenceTTL is how long another instance's word counts; instances repeat it
+// every presenceEvery, so a crashed instance's people drop out.
+const (
+	presenceEvery = 20 * time.Second
+	presenceTTL   = 3 * presenceEvery
+)
+
+// presenceLocked tells the other instances who is connected here when that
+// changed, and sends who is online anywhere to the table when that changed.
+// r.mu is held.
 func (h *Hub) presenceLocked(r *room) {
 	set := map[string]bool{}
 	for c := range r.conns {
@@ -316,11 +334,22 @@ func (h *Hub) presenceLocked(r *room) {
 			set[c.viewer.ParticipantID] = true
 		}
 	}
-	online := make([]string, 0, len(set))
-	for id := range set {
-		online = append(online, id)
+	local := sortedKeys(set)
+	if !slices.Equal(local, r.local) {
+		r.local = local
+		go h.publishPresence(r.info.OrganisationID, r.id, local, h.now().UnixNano())
 	}
-	sort.Strings(online)
+	now := h.now()
+	for inst, ro := range r.remote {
+		if now.Sub(ro.at) > presenceTTL {
+			delete(r.remote, inst)
+			continue
+		}
+		for _, id := range ro.online {
+			set[id] = true
+		}
+	}
+	online := sortedKeys(set)
 	if slices.Equal(online, r.online) {
 		return
 	}
@@ -387,5 +416,71 @@ func (h *Hub) Close() {
 			c.closeWith(CloseGoingAway, "server herstart (server restarting)")
 		}
 		r.mu.Unlock()
+	}
+}
+
+func sortedKeys(set map[string]bool) []string {
+	out := make([]string, 0, len(set))
+	for id := range set {
+		out = append(out, id)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func (h *Hub) publishPresence(orgID, meetingID string, online []string, version int64) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := h.broker.PublishPresence(ctx, orgID, meetingID, online, version); err != nil {
+		h.log.Warn("presence not shared", "meeting", meetingID, "err", err)
+	}
+}
+
+// remotePresence records who another instance has connected to a meeting.
+func (h *Hub) remotePresence(meetingID, instance string, online []string, version int64) {
+	h.mu.Lock()
+	r := h.rooms[meetingID]
+	h.mu.Unlock()
+	if r == nil {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.remote == nil {
+		r.remote = map[string]remoteOnline{}
+	}
+	if old, ok := r.remote[instance]; ok && old.version > version {
+		return // an older word, overtaken on the way
+	}
+	r.remote[instance] = remoteOnline{online: online, version: version, at: h.now()}
+	h.presenceLocked(r)
+}
+
+// RepeatPresence re-publishes every room's local presence until ctx ends, so
+// other instances keep counting this one's people and forget a crashed one's.
+func (h *Hub) RepeatPresence(ctx context.Context) {
+	t := time.NewTicker(presenceEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		h.mu.Lock()
+		rooms := make([]*room, 0, len(h.rooms))
+		for _, r := range h.rooms {
+			rooms = append(rooms, r)
+		}
+		h.mu.Unlock()
+		for _, r := range rooms {
+			r.mu.Lock()
+			local, version, org := r.local, h.now().UnixNano(), r.info.OrganisationID
+			h.presenceLocked(r) // also drops what expired
+			r.mu.Unlock()
+			if len(local) > 0 {
+				h.publishPresence(org, r.id, local, version)
+			}
+		}
 	}
 }

@@ -85,6 +85,7 @@ type Main struct {
 	served chan error
 
 	stopPurge, purgeDone chan struct{}
+	stopPresence         context.CancelFunc
 	closeOnce            sync.Once
 	closeErr             error
 }
@@ -114,6 +115,11 @@ func (m *Main) Run(ctx context.Context) error {
 		m.Broker = realtime.NewMemoryBroker()
 	}
 	m.Hub = realtime.NewHub(st, m.Broker, m.Log)
+	if m.Config.RedisURL != "" {
+		var pctx context.Context
+		pctx, m.stopPresence = context.WithCancel(context.Background())
+		go m.Hub.RepeatPresence(pctx)
+	}
 	dist, _ := frontend.Dist()
 	m.HTTP = httpapi.New(httpapi.Config{BaseURL: m.Config.BaseURL, IdleTimeout: m.Config.IdleTimeout, MaxSession: m.Config.MaxSession,
 		AllowedOrigins: m.Config.AllowedOrigins,
@@ -164,6 +170,9 @@ func (m *Main) close() error {
 	if m.stopPurge != nil {
 		close(m.stopPurge)
 		<-m.purgeDone
+	}
+	if m.stopPresence != nil {
+		m.stopPresence()
 	}
 	if m.Hub != nil {
 		m.Hub.Close()

@@ -5,6 +5,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -94,6 +95,10 @@ func TestTwoInstances(t *testing.T) {
 	anouk := a.join(m.JoinCode, "Anouk", "party2")
 	must(t, cws, "participant.admit", map[string]string{"participantId": sanne.ID})
 	must(t, cws, "participant.admit", map[string]string{"participantId": anouk.ID})
+	// Presence crosses instances: the coordinator on A sees Sanne, connected to B, online.
+	if _, err := cws.WaitFor(func(f wsclient.Frame) bool { return f.Type == "presence" && slices.Contains(f.Online, sanne.ID) }, 5*time.Second); err != nil {
+		t.Fatalf("Sanne on B never showed as online on A: %v", err)
+	}
 	must(t, cws, "phase.set", map[string]string{"phase": "worries"})
 	w := fmt.Sprintf("w%d", must(t, sanne.WS, "worry.add", map[string]string{"text": "Te weinig geld"}))
 	if _, err := cws.WaitFor(func(f wsclient.Frame) bool { return f.Seq > 0 && f.Name == meeting.EvItemUpserted }, 500*time.Millisecond); err == nil {
@@ -137,4 +142,23 @@ func TestTwoInstances(t *testing.T) {
 	lastSeq := log[len(log)-1].Seq
 	checkWatcher(t, &watcher{name: "coordinator on A", ws: cws, viewer: meeting.Viewer{Role: meeting.RoleCoordinator}, from: start}, log, lastSeq)
 	checkWatcher(t, &watcher{name: "Sanne on B", ws: sanne.WS, viewer: meeting.Viewer{Role: meeting.RoleParticipant, ParticipantID: sanne.ID}, from: start + 1}, log, lastSeq)
+
+	// When Sanne's phone goes, A hears that too.
+	sanne.WS.Close()
+	lastPresence := func() []string {
+		var online []string
+		for _, f := range cws.Frames() {
+			if f.Type == "presence" {
+				online = f.Online
+			}
+		}
+		return online
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for slices.Contains(lastPresence(), sanne.ID) {
+		if time.Now().After(deadline) {
+			t.Fatalf("Sanne still online on A after her phone closed: %v", lastPresence())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }

@@ -35,6 +35,7 @@ type Broker struct {
 	mu       sync.Mutex
 	deliver  func(string, []meeting.Event)
 	resync   func(string)
+	presence func(meetingID, instance string, online []string, version int64)
 	channels map[string]string // meeting id -> channel
 	refs     map[string]int
 }
@@ -45,7 +46,10 @@ var _ realtime.Broker = (*Broker)(nil)
 type wire struct {
 	Instance  string      `json:"i"`
 	MeetingID string      `json:"m"`
-	Events    []wireEvent `json:"e"`
+	Events    []wireEvent `json:"e,omitempty"`
+	// Online, with its version, is a presence message instead of events.
+	Online  []string `json:"o,omitempty"`
+	Version int64    `json:"v,omitempty"`
 }
 
 type wireEvent struct {
@@ -86,11 +90,25 @@ func channelName(orgID, meetingID string) string {
 	return "tafel:" + orgID + ":meeting:" + meetingID
 }
 
-// Subscribe sets who receives events, and who catches a meeting up after a gap.
-func (b *Broker) Subscribe(deliver func(string, []meeting.Event), resync func(string)) {
+// Subscribe sets who receives events, who catches a meeting up after a gap, and
+// who hears which people are connected to other instances.
+func (b *Broker) Subscribe(deliver func(string, []meeting.Event), resync func(string), presence func(string, string, []string, int64)) {
 	b.mu.Lock()
-	b.deliver, b.resync = deliver, resync
+	b.deliver, b.resync, b.presence = deliver, resync, presence
 	b.mu.Unlock()
+}
+
+// PublishPresence sends who is connected here to the other instances.
+func (b *Broker) PublishPresence(ctx context.Context, orgID, meetingID string, online []string, version int64) error {
+	ch := channelName(orgID, meetingID)
+	if online == nil {
+		online = []string{}
+	}
+	payload, err := json.Marshal(wire{Instance: b.instance, MeetingID: meetingID, Online: online, Version: version})
+	if err != nil {
+		return err
+	}
+	return b.rdb.Publish(ctx, ch, payload).Err()
 }
 
 // Follow starts receiving a meeting's events from other instances.
@@ -188,6 +206,15 @@ func (b *Broker) receive(ctx context.Context) {
 				continue
 			}
 			if w.Instance == b.instance {
+				continue
+			}
+			if w.Version != 0 {
+				b.mu.Lock()
+				presence := b.presence
+				b.mu.Unlock()
+				if presence != nil {
+					presence(w.MeetingID, w.Instance, w.Online, w.Version)
+				}
 				continue
 			}
 			evs := make([]meeting.Event, len(w.Events))
