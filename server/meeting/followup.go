@@ -212,15 +212,7 @@ func reviewActionSet(d *decision) error {
 	}
 	r := cloneReview(d.m.Review)
 	a := ActionReview{ActionID: in.ActionID, Outcome: in.Outcome, Note: note}
-	replaced := false
-	for i := range r.Actions {
-		if r.Actions[i].ActionID == a.ActionID {
-			r.Actions[i], replaced = a, true
-		}
-	}
-	if !replaced {
-		r.Actions = append(r.Actions, a)
-	}
+	r.Actions = upsert(r.Actions, a, func(x ActionReview) bool { return x.ActionID == a.ActionID })
 	return d.emitReview(r)
 }
 

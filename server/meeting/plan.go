@@ -47,15 +47,7 @@ func planGoalSet(d *decision) error {
 	}
 	p := clonePlan(d.m.Plan)
 	g := Goal{WorryID: in.WorryID, Goal: goal, ScoreNow: in.ScoreNow}
-	replaced := false
-	for i := range p.Goals {
-		if p.Goals[i].WorryID == in.WorryID {
-			p.Goals[i], replaced = g, true
-		}
-	}
-	if !replaced {
-		p.Goals = append(p.Goals, g)
-	}
+	p.Goals = upsert(p.Goals, g, func(x Goal) bool { return x.WorryID == g.WorryID })
 	return d.emitPlan(p)
 }
 
@@ -216,4 +208,15 @@ func meetingClose(d *decision) error {
 	h := d.m.Header
 	h.Phase = PhaseClosed
 	return d.emit(EvMeetingUpdated, ScopeAll, "", meetingData{h})
+}
+
+// upsert replaces the element of list that is the same as v, or appends v.
+func upsert[T any](list []T, v T, same func(T) bool) []T {
+	for i := range list {
+		if same(list[i]) {
+			list[i] = v
+			return list
+		}
+	}
+	return append(list, v)
 }

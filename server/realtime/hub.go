@@ -150,19 +150,30 @@ func (h *Hub) release(r *room) {
 	}
 }
 
-// resync brings a room up to the database after the broker may have missed events.
-func (h *Hub) resync(meetingID string) {
+// lockRoom returns the loaded room of a meeting on this instance with its mutex
+// held, or nil when nobody here follows the meeting.
+func (h *Hub) lockRoom(meetingID string) *room {
 	h.mu.Lock()
 	r := h.rooms[meetingID]
 	h.mu.Unlock()
 	if r == nil {
-		return
+		return nil
 	}
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	if r.state == nil {
+		r.mu.Unlock()
+		return nil
+	}
+	return r
+}
+
+// resync brings a room up to the database after the broker may have missed events.
+func (h *Hub) resync(meetingID string) {
+	r := h.lockRoom(meetingID)
+	if r == nil {
 		return
 	}
+	defer r.mu.Unlock()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	missed, err := h.store.EventsSince(ctx, r.id, r.state.Seq, 1<<62)
@@ -227,17 +238,11 @@ func (h *Hub) execute(ctx context.Context, r *room, key store.CommandKey, cmd me
 // deliver receives committed events from the broker and sends each connection of
 // the meeting the ones it may see, in seq order.
 func (h *Hub) deliver(meetingID string, events []meeting.Event) {
-	h.mu.Lock()
-	r := h.rooms[meetingID]
-	h.mu.Unlock()
+	r := h.lockRoom(meetingID)
 	if r == nil {
 		return // nobody here follows this meeting
 	}
-	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.state == nil {
-		return
-	}
 	for _, ev := range events {
 		if ev.Seq <= r.state.Seq {
 			continue // seen already
@@ -438,13 +443,10 @@ func (h *Hub) publishPresence(orgID, meetingID string, online []string, version 
 
 // remotePresence records who another instance has connected to a meeting.
 func (h *Hub) remotePresence(meetingID, instance string, online []string, version int64) {
-	h.mu.Lock()
-	r := h.rooms[meetingID]
-	h.mu.Unlock()
+	r := h.lockRoom(meetingID)
 	if r == nil {
 		return
 	}
-	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.remote == nil {
 		r.remote = map[string]remoteOnline{}
