@@ -65,7 +65,7 @@ func (planVersionRow) TableName() string { return "plan_versions" }
 func (s *Store) Execute(ctx context.Context, meetingID string, cached *meeting.Meeting, key CommandKey, decide Decider, joinTokenHash string) (Executed, error) {
 	var out Executed
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var row meetingWithLabel
+		var row meetingRow
 		q := tx.Table("meetings").Select("meetings.*, families.label AS family_label").
 			Joins("JOIN families ON families.id = meetings.family_id").Where("meetings.id = ?", meetingID)
 		if s.dialect == Postgres {
@@ -93,7 +93,7 @@ func (s *Store) Execute(ctx context.Context, meetingID string, cached *meeting.M
 		if cached != nil && cached.Seq <= row.LastSeq {
 			m = cached
 		} else {
-			m = meeting.New(headerOf(row.row(), row.FamilyLabel))
+			m = meeting.New(headerOf(row, row.FamilyLabel))
 		}
 		if err := s.catchUp(tx, m, row.LastSeq); err != nil {
 			return err

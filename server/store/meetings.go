@@ -57,6 +57,8 @@ type meetingRow struct {
 	CreatedAt        time.Time
 	ClosedAt         *time.Time
 	FollowsMeetingID string
+	// FamilyLabel is read from the join with families; it is no column of meetings.
+	FamilyLabel string `gorm:"->"`
 }
 
 func (meetingRow) TableName() string { return "meetings" }
@@ -175,29 +177,6 @@ func (r meetingRow) info(label string) MeetingInfo {
 		Date: r.Date, Phase: meeting.Phase(r.Phase), JoinCode: r.JoinCode, CreatedAt: r.CreatedAt, FollowsMeetingID: r.FollowsMeetingID}
 }
 
-// meetingWithLabel is a meeting row joined with its family's label.
-type meetingWithLabel struct {
-	ID               string
-	OrganisationID   string
-	FamilyID         string
-	Title            string
-	Date             string
-	Options          string
-	JoinCode         string
-	Phase            string
-	LastSeq          int64
-	CreatedAt        time.Time
-	ClosedAt         *time.Time
-	FollowsMeetingID string
-	FamilyLabel      string
-}
-
-func (r meetingWithLabel) row() meetingRow {
-	return meetingRow{ID: r.ID, OrganisationID: r.OrganisationID, FamilyID: r.FamilyID, Title: r.Title, Date: r.Date,
-		Options: r.Options, JoinCode: r.JoinCode, Phase: r.Phase, LastSeq: r.LastSeq, CreatedAt: r.CreatedAt, ClosedAt: r.ClosedAt,
-		FollowsMeetingID: r.FollowsMeetingID}
-}
-
 func meetingQuery(db *gorm.DB) *gorm.DB {
 	return db.Table("meetings").
 		Select("meetings.*, families.label AS family_label").
@@ -215,32 +194,32 @@ func (s *Store) ListMeetings(ctx context.Context, orgID string) ([]MeetingInfo, 
 }
 
 func listMeetings(db *gorm.DB, orgID string) ([]MeetingInfo, error) {
-	var rows []meetingWithLabel
+	var rows []meetingRow
 	if err := meetingQuery(db).Where("meetings.organisation_id = ?", orgID).
 		Order("meetings.created_at DESC, meetings.id").Find(&rows).Error; err != nil {
 		return nil, err
 	}
 	out := make([]MeetingInfo, 0, len(rows))
 	for _, r := range rows {
-		out = append(out, r.row().info(r.FamilyLabel))
+		out = append(out, r.info(r.FamilyLabel))
 	}
 	return out, nil
 }
 
 // FindMeeting returns one of an organisation's meetings.
 func (s *Store) FindMeeting(ctx context.Context, orgID, id string) (MeetingInfo, error) {
-	var r meetingWithLabel
+	var r meetingRow
 	err := s.inOrganisation(ctx, orgID, func(db *gorm.DB) error {
 		return meetingQuery(db).Where("meetings.organisation_id = ? AND meetings.id = ?", orgID, id).Take(&r).Error
 	})
-	return r.row().info(r.FamilyLabel), translate(err)
+	return r.info(r.FamilyLabel), translate(err)
 }
 
 // FindMeetingByJoinCode returns the meeting with that code, in any organisation.
 func (s *Store) FindMeetingByJoinCode(ctx context.Context, code string) (MeetingInfo, error) {
-	var r meetingWithLabel
+	var r meetingRow
 	err := meetingQuery(s.db.WithContext(ctx)).Where("meetings.join_code = ?", code).Take(&r).Error
-	return r.row().info(r.FamilyLabel), translate(err)
+	return r.info(r.FamilyLabel), translate(err)
 }
 
 // LoadMeeting rebuilds a meeting's state from its row and its whole event log.
@@ -259,18 +238,18 @@ func (s *Store) LoadMeeting(ctx context.Context, id string) (*meeting.Meeting, M
 }
 
 func (s *Store) loadMeeting(db *gorm.DB, id string) (*meeting.Meeting, MeetingInfo, error) {
-	var r meetingWithLabel
+	var r meetingRow
 	if err := meetingQuery(db).Where("meetings.id = ?", id).Take(&r).Error; err != nil {
 		return nil, MeetingInfo{}, translate(err)
 	}
 	if err := s.scope(db, r.OrganisationID); err != nil {
 		return nil, MeetingInfo{}, err
 	}
-	m := meeting.New(headerOf(r.row(), r.FamilyLabel))
+	m := meeting.New(headerOf(r, r.FamilyLabel))
 	if err := s.catchUp(db, m, r.LastSeq); err != nil {
 		return nil, MeetingInfo{}, err
 	}
-	return m, r.row().info(r.FamilyLabel), nil
+	return m, r.info(r.FamilyLabel), nil
 }
 
 type eventRow struct {

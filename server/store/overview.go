@@ -50,13 +50,13 @@ func (s *Store) organisationMeetings(db *gorm.DB, orgID string, familyIDs ...str
 	if len(familyIDs) > 0 {
 		q = q.Where("meetings.family_id IN ?", familyIDs)
 	}
-	var rows []meetingWithLabel
+	var rows []meetingRow
 	if err := q.Order("families.label, families.id, meetings.date, meetings.created_at, meetings.id").Find(&rows).Error; err != nil {
 		return nil, err
 	}
 	var out []meeting.FamilyMeetings
 	for _, r := range rows {
-		m := meeting.New(headerOf(r.row(), r.FamilyLabel))
+		m := meeting.New(headerOf(r, r.FamilyLabel))
 		if err := s.catchUp(db, m, r.LastSeq); err != nil {
 			return nil, err
 		}
@@ -70,10 +70,10 @@ func (s *Store) organisationMeetings(db *gorm.DB, orgID string, familyIDs ...str
 
 // OpenFollowUp returns the follow-up made from a meeting that is not closed yet, if any.
 func (s *Store) OpenFollowUp(ctx context.Context, orgID, meetingID string) (MeetingInfo, error) {
-	var r meetingWithLabel
+	var r meetingRow
 	err := s.inOrganisation(ctx, orgID, func(db *gorm.DB) error {
 		return meetingQuery(db).Where("meetings.organisation_id = ? AND meetings.follows_meeting_id = ? AND meetings.phase <> ?",
 			orgID, meetingID, string(meeting.PhaseClosed)).Order("meetings.created_at DESC").Take(&r).Error
 	})
-	return r.row().info(r.FamilyLabel), translate(err)
+	return r.info(r.FamilyLabel), translate(err)
 }
