@@ -16,8 +16,12 @@ import (
 	_ "github.com/glebarez/go-sqlite" // registers "sqlite", to tamper as an administrator could
 )
 
-// closeQuickly plays a small meeting to a closed plan and returns its id.
-func closeQuickly(t *testing.T, srv *testServer, coord *coordinator) string {
+// closedMeeting is a small meeting played to a closed plan: one worry with a goal,
+// a score of 3 and one action.
+type closedMeeting struct{ ID, WorryID, ActionID string }
+
+// closeQuickly plays a small meeting to a closed plan.
+func closeQuickly(t *testing.T, srv *testServer, coord *coordinator) closedMeeting {
 	t.Helper()
 	m := coord.meeting("Gezin Q.", "Moeder:family", "Wijkteam:professional")
 	cws := coord.connect(m.ID, "")
@@ -32,9 +36,11 @@ func closeQuickly(t *testing.T, srv *testServer, coord *coordinator) string {
 	must(t, cws, "phase.set", map[string]string{"phase": "agree"})
 	must(t, cws, "agree.confirm", map[string]any{"worryIds": []string{w}})
 	must(t, cws, "phase.set", map[string]string{"phase": "plan"})
+	must(t, cws, "plan.goal.set", map[string]any{"worryId": w, "goal": "Rondkomen van het geld", "scoreNow": 3})
+	action := fmt.Sprintf("a%d", must(t, cws, "plan.action.add", map[string]any{"worryId": w, "what": "Budgetcoach aanvragen", "ownerPartyId": "party2", "due": "2027-01-15"}))
 	must(t, cws, "plan.details.set", map[string]any{"regisseurPartyId": "party2", "regisseurRole": "Gezinscoach", "nextEvaluation": "2027-03-01"})
 	must(t, cws, "meeting.close", map[string]any{})
-	return m.ID
+	return closedMeeting{ID: m.ID, WorryID: w, ActionID: action}
 }
 
 func TestAuditVerifyCommand(t *testing.T) {
@@ -70,7 +76,7 @@ func TestAuditVerifyCommand(t *testing.T) {
 func TestPurgeCommand(t *testing.T) {
 	srv := startServer(t, store.SQLite)
 	coord := srv.coordinator("Gemeente Voorbeeld")
-	closed := closeQuickly(t, srv, coord)
+	closed := closeQuickly(t, srv, coord).ID
 	open := coord.meeting("Gezin O.", "Moeder:family")
 	ctx := context.Background()
 	var out bytes.Buffer
