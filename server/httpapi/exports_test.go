@@ -51,15 +51,7 @@ func newExportServer(t *testing.T) *exportServer {
 	es.info, err = st.CreateMeeting(ctx, store.NewMeeting{OrganisationID: org.ID, FamilyID: fam.ID, Title: "Top-3-gesprek", Date: "2026-12-01",
 		Options: meeting.Options{Weighting: meeting.WeightParty}},
 		func(m *meeting.Meeting) (*meeting.Meeting, []meeting.Event, error) {
-			var all []meeting.Event
-			for _, p := range []string{`{"name":"Moeder","kind":"family"}`, `{"name":"Veilig Thuis","kind":"professional"}`} {
-				next, evs, err := m.Decide(meeting.Command{Name: "party.add", Data: []byte(p), Actor: meeting.Actor{Role: meeting.RoleCoordinator}})
-				if err != nil {
-					return nil, nil, err
-				}
-				m, all = next, append(all, evs...)
-			}
-			return m, all, nil
+			return m.PrepareParties([]meeting.NewParty{{Name: "Moeder", Kind: meeting.KindFamily}, {Name: "Veilig Thuis", Kind: meeting.KindProfessional}})
 		})
 	if err != nil {
 		t.Fatal(err)

@@ -48,19 +48,14 @@ func (s *Server) listMeetings(c *fiber.Ctx) error {
 	return c.JSON(ms)
 }
 
-type partyInput struct {
-	Name string            `json:"name"`
-	Kind meeting.PartyKind `json:"kind"`
-}
-
 func (s *Server) createMeeting(c *fiber.Ctx) error {
 	var in struct {
-		FamilyID       string            `json:"familyId"`
-		Title          string            `json:"title"`
-		Date           string            `json:"date"`
-		StrengthsRound bool              `json:"strengthsRound"`
-		Weighting      meeting.Weighting `json:"weighting"`
-		Parties        []partyInput      `json:"parties"`
+		FamilyID       string             `json:"familyId"`
+		Title          string             `json:"title"`
+		Date           string             `json:"date"`
+		StrengthsRound bool               `json:"strengthsRound"`
+		Weighting      meeting.Weighting  `json:"weighting"`
+		Parties        []meeting.NewParty `json:"parties"`
 	}
 	if err := decodeBody(c, &in); err != nil {
 		return err
@@ -83,16 +78,7 @@ func (s *Server) createMeeting(c *fiber.Ctx) error {
 	info, err := s.store.CreateMeeting(c.UserContext(), store.NewMeeting{OrganisationID: u.OrganisationID, FamilyID: in.FamilyID,
 		Title: title, Date: in.Date, Options: meeting.Options{StrengthsRound: in.StrengthsRound, Weighting: in.Weighting}},
 		func(m *meeting.Meeting) (*meeting.Meeting, []meeting.Event, error) {
-			var all []meeting.Event
-			for _, p := range in.Parties {
-				data, _ := json.Marshal(p)
-				next, evs, err := m.Decide(meeting.Command{Name: "party.add", Data: data, Actor: meeting.Actor{Role: meeting.RoleCoordinator}})
-				if err != nil {
-					return nil, nil, err
-				}
-				m, all = next, append(all, evs...)
-			}
-			return m, all, nil
+			return m.PrepareParties(in.Parties)
 		})
 	if errors.Is(err, store.ErrNotFound) {
 		return meeting.Errorf(meeting.ECodeNotFound, "Dit gezin bestaat niet (unknown family)")
@@ -116,7 +102,7 @@ func (s *Server) addParty(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var in partyInput
+	var in meeting.NewParty
 	if err := decodeBody(c, &in); err != nil {
 		return err
 	}

@@ -32,22 +32,12 @@ type PreviousWorry struct {
 
 // Worry returns the previous top-3 worry with id, or nil.
 func (p *Previous) Worry(id string) *PreviousWorry {
-	for i := range p.Worries {
-		if p.Worries[i].ID == id {
-			return &p.Worries[i]
-		}
-	}
-	return nil
+	return find(p.Worries, func(w *PreviousWorry) bool { return w.ID == id })
 }
 
 // Action returns the previous plan's action with id, or nil.
 func (p *Previous) Action(id string) *Action {
-	for i := range p.Version.Plan.Actions {
-		if p.Version.Plan.Actions[i].ID == id {
-			return &p.Version.Plan.Actions[i]
-		}
-	}
-	return nil
+	return find(p.Version.Plan.Actions, func(a *Action) bool { return a.ID == id })
 }
 
 // PartyName returns the name of one of the previous meeting's parties.

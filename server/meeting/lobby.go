@@ -1,5 +1,7 @@
 package meeting
 
+import "encoding/json"
+
 // Rules for the lobby and the meeting's frame: joining, admission, parties, phases.
 
 func participantJoin(d *decision) error {
@@ -63,10 +65,7 @@ func setLocked(locked bool) func(*decision) error {
 }
 
 func partyAdd(d *decision) error {
-	var in struct {
-		Name string    `json:"name"`
-		Kind PartyKind `json:"kind"`
-	}
+	var in NewParty
 	if err := d.decode(&in); err != nil {
 		return err
 	}
@@ -162,4 +161,28 @@ func phaseSet(d *decision) error {
 	h := d.m.Header
 	h.Phase = in.Phase
 	return d.emit(EvMeetingUpdated, ScopeAll, "", meetingData{h})
+}
+
+// NewParty is a party to seat when a meeting is prepared.
+type NewParty struct {
+	Name string    `json:"name"`
+	Kind PartyKind `json:"kind"`
+}
+
+// PrepareParties seats parties at a new meeting, as the coordinator's party.add
+// commands would, and returns the meeting after them with their events.
+func (m *Meeting) PrepareParties(parties []NewParty) (*Meeting, []Event, error) {
+	var all []Event
+	for _, p := range parties {
+		data, err := json.Marshal(p)
+		if err != nil {
+			return nil, nil, err
+		}
+		next, evs, err := m.Decide(Command{Name: "party.add", Data: data, Actor: Actor{Role: RoleCoordinator}})
+		if err != nil {
+			return nil, nil, err
+		}
+		m, all = next, append(all, evs...)
+	}
+	return m, all, nil
 }

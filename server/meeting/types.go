@@ -252,32 +252,17 @@ func New(h Header) *Meeting {
 
 // Party returns the party with id, or nil.
 func (m *Meeting) Party(id string) *Party {
-	for i := range m.Parties {
-		if m.Parties[i].ID == id {
-			return &m.Parties[i]
-		}
-	}
-	return nil
+	return find(m.Parties, func(x *Party) bool { return x.ID == id })
 }
 
 // Participant returns the participant with id, or nil.
 func (m *Meeting) Participant(id string) *Participant {
-	for i := range m.Participants {
-		if m.Participants[i].ID == id {
-			return &m.Participants[i]
-		}
-	}
-	return nil
+	return find(m.Participants, func(x *Participant) bool { return x.ID == id })
 }
 
 // Item returns the item with id, or nil.
 func (m *Meeting) Item(id string) *Item {
-	for i := range m.Items {
-		if m.Items[i].ID == id {
-			return &m.Items[i]
-		}
-	}
-	return nil
+	return find(m.Items, func(x *Item) bool { return x.ID == id })
 }
 
 // root follows merges to the worry that now stands for id.
@@ -308,4 +293,14 @@ func (m *Meeting) authorsOf(id string) []string {
 		}
 	}
 	return out
+}
+
+// find returns the first element of list for which match is true, or nil.
+func find[T any](list []T, match func(*T) bool) *T {
+	for i := range list {
+		if match(&list[i]) {
+			return &list[i]
+		}
+	}
+	return nil
 }
