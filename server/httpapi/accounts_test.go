@@ -11,7 +11,6 @@ import (
 	"github.com/pquerna/otp/totp"
 
 	"github.com/tafel-met/tafel/server/httpapi"
-	"github.com/tafel-met/tafel/server/realtime"
 	"github.com/tafel-met/tafel/server/store"
 )
 
@@ -74,8 +73,7 @@ func TestSessionLifetime(t *testing.T) {
 	newServer := func(idle, max time.Duration) *tenancyServer {
 		ts := newTenancyServer(t, store.SQLite)
 		log := slog.New(slog.NewTextHandler(io.Discard, nil))
-		ts.srv = httpapi.New(httpapi.Config{BaseURL: "http://tafel.test", IdleTimeout: idle, MaxSession: max}, ts.st,
-			realtime.NewHub(ts.st, realtime.NewMemoryBroker(), log), nil, log)
+		ts.srv = newAPI(httpapi.Config{BaseURL: "http://tafel.test", IdleTimeout: idle, MaxSession: max}, ts.st, log)
 		return ts
 	}
 	t.Run("Logout", func(t *testing.T) {

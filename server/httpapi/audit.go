@@ -3,12 +3,12 @@ package httpapi
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/tafel-met/tafel/server/meeting"
 	"github.com/tafel-met/tafel/server/store"
 )
 
-// audit records an access in the audit log with who, from where and when.
-// No log, no access: a failure to write it fails the request.
-func (s *Server) audit(c *fiber.Ctx, e store.AuditEntry) error {
+// auditEntry completes an audit entry with who made the request and from where.
+func (s *Server) auditEntry(c *fiber.Ctx, e meeting.AuditEntry) meeting.AuditEntry {
 	if u := currentUser(c); u != nil && e.ActorID == "" {
 		e.ActorType, e.ActorID, e.ActorRole = "user", u.ID, u.Role
 		if e.OrganisationID == "" {
@@ -19,6 +19,14 @@ func (s *Server) audit(c *fiber.Ctx, e store.AuditEntry) error {
 		e.ActorType = "anonymous"
 	}
 	e.Address, e.UserAgent = c.IP(), c.Get(fiber.HeaderUserAgent)
+	return e
+}
+
+// audit records an access that belongs to no meeting's live session in the
+// organisation's audit chain, with who, from where and when. No log, no
+// access: a failure to write it fails the request.
+func (s *Server) audit(c *fiber.Ctx, e store.AuditEntry) error {
+	e = s.auditEntry(c, e)
 	if err := s.store.Audit(c.UserContext(), e); err != nil {
 		s.log.Error("audit log write failed", "err", err)
 		return err

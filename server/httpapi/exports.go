@@ -54,7 +54,7 @@ func (s *Server) exportPlan(c *fiber.Ctx) error {
 			return meeting.Errorf(meeting.ECodeNotFound, "Deze versie van het plan bestaat niet (no such plan version)")
 		}
 	}
-	view, err := s.hub.Snapshot(ctx, info.ID, meeting.Viewer{Role: meeting.RoleCoordinator})
+	view, err := s.live.View(ctx, info.ID, meeting.Viewer{Role: meeting.RoleCoordinator})
 	if err != nil {
 		return err
 	}

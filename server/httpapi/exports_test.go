@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tafel-met/tafel/server/app"
 	"github.com/tafel-met/tafel/server/httpapi"
 	"github.com/tafel-met/tafel/server/meeting"
 	"github.com/tafel-met/tafel/server/realtime"
@@ -24,7 +25,7 @@ type exportServer struct {
 	t      *testing.T
 	srv    *httpapi.Server
 	st     *store.Store
-	hub    *realtime.Hub
+	live   *app.Service
 	org    store.Organisation
 	cookie string
 	info   store.MeetingInfo
@@ -35,9 +36,10 @@ func newExportServer(t *testing.T) *exportServer {
 	ctx := context.Background()
 	st := storetest.Open(t, store.SQLite)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	hub := realtime.NewHub(st, realtime.NewMemoryBroker(), log)
+	live := app.New(st, app.LocalBroker{}, log)
+	hub := realtime.NewHub(live, st, log)
 	t.Cleanup(hub.Close)
-	es := &exportServer{t: t, st: st, hub: hub, srv: httpapi.New(httpapi.Config{BaseURL: "http://tafel.test"}, st, hub, nil, log)}
+	es := &exportServer{t: t, st: st, live: live, srv: httpapi.New(httpapi.Config{BaseURL: "http://tafel.test"}, st, live, hub, nil, log)}
 	org, u, err := st.CreateOrganisationWithAdmin(ctx, "Gemeente Voorbeeld", store.User{Email: "c@example.org", Name: "Coördinator", PasswordHash: "x"})
 	if err != nil {
 		t.Fatal(err)
@@ -74,7 +76,7 @@ func (es *exportServer) session(u store.User) string {
 func (es *exportServer) run(a meeting.Actor, name string, data any) *meeting.Meeting {
 	es.t.Helper()
 	raw, _ := json.Marshal(data)
-	res, err := es.hub.Execute(context.Background(), es.info.ID, store.CommandKey{}, meeting.Command{Name: name, Data: raw, Actor: a}, "")
+	res, err := es.live.Execute(context.Background(), es.info.ID, app.Change{Command: meeting.Command{Name: name, Data: raw, Actor: a}})
 	if err != nil {
 		es.t.Fatalf("%s: %v", name, err)
 	}
@@ -87,11 +89,11 @@ func (es *exportServer) playToPlan() {
 	es.t.Helper()
 	ctx := context.Background()
 	coord := meeting.Actor{Role: meeting.RoleCoordinator}
-	sanne, _, err := es.hub.Join(ctx, es.info.ID, "Sanne", "party1")
+	sanne, err := es.live.Join(ctx, es.info.ID, "Sanne", "party1", store.HashToken(store.NewToken()), meeting.AuditEntry{Action: meeting.AuditCreate})
 	if err != nil {
 		es.t.Fatal(err)
 	}
-	zoe, _, err := es.hub.Join(ctx, es.info.ID, "Zoë", "party2")
+	zoe, err := es.live.Join(ctx, es.info.ID, "Zoë", "party2", store.HashToken(store.NewToken()), meeting.AuditEntry{Action: meeting.AuditCreate})
 	if err != nil {
 		es.t.Fatal(err)
 	}

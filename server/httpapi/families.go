@@ -38,7 +38,7 @@ func (s *Server) eraseFamily(c *fiber.Ctx) error {
 		return err
 	}
 	for _, m := range erased {
-		s.hub.CloseErased(m)
+		s.live.CloseErased(m)
 	}
 	return c.JSON(fiber.Map{"erasedMeetings": len(erased)})
 }

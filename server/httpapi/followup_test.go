@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tafel-met/tafel/server/app"
 	"github.com/tafel-met/tafel/server/meeting"
 	"github.com/tafel-met/tafel/server/store"
 )
@@ -124,13 +125,13 @@ func TestFollowUpRoutes(t *testing.T) {
 	})
 
 	t.Run("ReviewMarksActionDone", func(t *testing.T) {
-		_, err := es.hub.Execute(context.Background(), created.ID, store.CommandKey{}, meeting.Command{Name: "phase.set",
-			Data: []byte(`{"phase":"review"}`), Actor: coord}, "")
+		_, err := es.live.Execute(context.Background(), created.ID, app.Change{Command: meeting.Command{Name: "phase.set",
+			Data: []byte(`{"phase":"review"}`), Actor: coord}})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := es.hub.Execute(context.Background(), created.ID, store.CommandKey{}, meeting.Command{Name: "review.action.set",
-			Data: []byte(`{"actionId":"` + late + `","outcome":"done","note":"Geweest"}`), Actor: coord}, ""); err != nil {
+		if _, err := es.live.Execute(context.Background(), created.ID, app.Change{Command: meeting.Command{Name: "review.action.set",
+			Data: []byte(`{"actionId":"` + late + `","outcome":"done","note":"Geweest"}`), Actor: coord}}); err != nil {
 			t.Fatal(err)
 		}
 		var tl timeline
@@ -219,7 +220,7 @@ func TestFollowUpRoutes(t *testing.T) {
 // runState returns the meeting as its coordinator sees it now.
 func (es *exportServer) runState() meeting.View {
 	es.t.Helper()
-	v, err := es.hub.Snapshot(context.Background(), es.info.ID, meeting.Viewer{Role: meeting.RoleCoordinator})
+	v, err := es.live.View(context.Background(), es.info.ID, meeting.Viewer{Role: meeting.RoleCoordinator})
 	if err != nil {
 		es.t.Fatal(err)
 	}

@@ -48,7 +48,7 @@ func (s *Server) joinInfo(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	view, err := s.hub.Snapshot(c.UserContext(), info.ID, meeting.Viewer{Role: meeting.RoleJoiner})
+	view, err := s.live.View(c.UserContext(), info.ID, meeting.Viewer{Role: meeting.RoleJoiner})
 	if err != nil {
 		return err
 	}
@@ -71,12 +71,11 @@ func (s *Server) join(c *fiber.Ctx) error {
 	if !s.joinsPerMeeting.allow(info.ID) {
 		return tooManyAttempts(c, time.Minute/joinsPerMeetingPerMinute)
 	}
-	pid, token, err := s.hub.Join(c.UserContext(), info.ID, in.Name, in.PartyID)
+	// The participant and the audit record of their joining commit together.
+	token := store.NewToken()
+	pid, err := s.live.Join(c.UserContext(), info.ID, in.Name, in.PartyID, store.HashToken(token), s.auditEntry(c, meeting.AuditEntry{
+		ActorType: "participant", ActorRole: "participant", Action: meeting.AuditCreate, ObjectType: "participant"}))
 	if err != nil {
-		return err
-	}
-	if err := s.audit(c, store.AuditEntry{OrganisationID: info.OrganisationID, ActorType: "participant", ActorID: pid, ActorRole: "participant",
-		Action: store.AuditCreate, ObjectType: "participant", ObjectID: pid, FamilyID: info.FamilyID}); err != nil {
 		return err
 	}
 	// A browser keeps the token in the HttpOnly cookie and ignores the body; the

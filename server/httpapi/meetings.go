@@ -7,6 +7,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/tafel-met/tafel/server/app"
 	"github.com/tafel-met/tafel/server/meeting"
 	"github.com/tafel-met/tafel/server/store"
 )
@@ -107,12 +108,12 @@ func (s *Server) addParty(c *fiber.Ctx) error {
 		return err
 	}
 	data, _ := json.Marshal(in)
-	res, err := s.hub.Execute(c.UserContext(), info.ID, store.CommandKey{}, meeting.Command{Name: "party.add", Data: data,
-		Actor: meeting.Actor{Role: meeting.RoleCoordinator}}, "")
+	// The party and the audit record of adding it commit together.
+	res, err := s.live.Execute(c.UserContext(), info.ID, app.Change{
+		Command: meeting.Command{Name: "party.add", Data: data, Actor: meeting.Actor{Role: meeting.RoleCoordinator}},
+		Audit:   s.auditEntry(c, meeting.AuditEntry{Action: meeting.AuditUpdate, Detail: "party.add"}),
+	})
 	if err != nil {
-		return err
-	}
-	if err := s.audit(c, store.AuditEntry{Action: store.AuditUpdate, ObjectType: "meeting", ObjectID: info.ID, FamilyID: info.FamilyID, Detail: "party.add"}); err != nil {
 		return err
 	}
 	last := res.Meeting.Parties[len(res.Meeting.Parties)-1]
@@ -134,14 +135,16 @@ func (s *Server) snapshot(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
-		view, err := s.hub.Snapshot(ctx, id, meeting.Viewer{Role: meeting.RoleParticipant, ParticipantID: pt.ParticipantID})
+		// No log, no access: the read is recorded in the meeting's chain first.
+		if err := s.live.Audit(ctx, id, s.auditEntry(c, meeting.AuditEntry{ActorType: "participant", ActorID: pt.ParticipantID,
+			ActorRole: "participant", Action: meeting.AuditRead})); err != nil {
+			return err
+		}
+		view, err := s.live.View(ctx, id, meeting.Viewer{Role: meeting.RoleParticipant, ParticipantID: pt.ParticipantID})
 		if err != nil {
 			return err
 		}
-		if err := s.audit(c, store.AuditEntry{OrganisationID: pt.OrganisationID, ActorType: "participant", ActorID: pt.ParticipantID,
-			ActorRole: "participant", Action: store.AuditRead, ObjectType: "meeting", ObjectID: id, FamilyID: pt.FamilyID}); err != nil {
-			return err
-		}
+		view.Online = s.hub.Online(id)
 		return c.JSON(view)
 	}
 	if u == nil {
@@ -152,13 +155,14 @@ func (s *Server) snapshot(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	view, err := s.hub.Snapshot(ctx, info.ID, meeting.Viewer{Role: meeting.RoleCoordinator})
+	if err := s.live.Audit(ctx, info.ID, s.auditEntry(c, meeting.AuditEntry{Action: meeting.AuditRead})); err != nil {
+		return err
+	}
+	view, err := s.live.View(ctx, info.ID, meeting.Viewer{Role: meeting.RoleCoordinator})
 	if err != nil {
 		return err
 	}
-	if err := s.audit(c, store.AuditEntry{Action: store.AuditRead, ObjectType: "meeting", ObjectID: info.ID, FamilyID: info.FamilyID}); err != nil {
-		return err
-	}
+	view.Online = s.hub.Online(info.ID)
 	return c.JSON(view)
 }
 

@@ -12,7 +12,6 @@ import (
 	"github.com/oauth2-proxy/mockoidc"
 
 	"github.com/tafel-met/tafel/server/httpapi"
-	"github.com/tafel-met/tafel/server/realtime"
 	"github.com/tafel-met/tafel/server/store"
 	"github.com/tafel-met/tafel/server/store/storetest"
 )
@@ -63,8 +62,7 @@ func TestOIDCSignIn(t *testing.T) {
 	cfg := m.Config()
 	st := storetest.Open(t, store.SQLite)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv := httpapi.New(httpapi.Config{BaseURL: "http://tafel.test", OIDC: httpapi.OIDCConfig{Issuer: cfg.Issuer, ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret}},
-		st, realtime.NewHub(st, realtime.NewMemoryBroker(), log), nil, log)
+	srv := newAPI(httpapi.Config{BaseURL: "http://tafel.test", OIDC: httpapi.OIDCConfig{Issuer: cfg.Issuer, ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret}}, st, log)
 	ctx := context.Background()
 	if _, _, err := st.CreateOrganisationWithAdmin(ctx, "Gemeente Voorbeeld", store.User{Email: "marieke@example.org", Name: "Marieke"}); err != nil {
 		t.Fatal(err)

@@ -238,9 +238,7 @@ func TestParticipantCookie(t *testing.T) {
 
 	t.Run("SecureUnderHTTPS", func(t *testing.T) {
 		log := slog.New(slog.NewTextHandler(io.Discard, nil))
-		hub := realtime.NewHub(ts.st, realtime.NewMemoryBroker(), log)
-		t.Cleanup(hub.Close)
-		srv := httpapi.New(httpapi.Config{BaseURL: "https://tafel.test"}, ts.st, hub, nil, log)
+		srv := newAPI(httpapi.Config{BaseURL: "https://tafel.test"}, ts.st, log)
 		req := newRequestBody("POST", "/api/join/"+a.code, "", strings.NewReader(`{"name":"Lina","partyId":"party1"}`))
 		resp, err := srv.App().Test(req, -1)
 		if err != nil || resp.StatusCode != 201 {

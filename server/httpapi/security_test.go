@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/tafel-met/tafel/server/httpapi"
-	"github.com/tafel-met/tafel/server/realtime"
 	"github.com/tafel-met/tafel/server/realtime/wsclient"
 
 	"github.com/tafel-met/tafel/server/store"
@@ -172,8 +171,7 @@ func TestTrustedProxies(t *testing.T) {
 			ts := newTenancyServer(t, store.SQLite)
 			a := ts.tenant("Organisatie A", "a@example.org")
 			log := slog.New(slog.NewTextHandler(io.Discard, nil))
-			ts.srv = httpapi.New(httpapi.Config{BaseURL: "http://tafel.test", TrustedProxies: c.proxies}, ts.st,
-				realtime.NewHub(ts.st, realtime.NewMemoryBroker(), log), nil, log)
+			ts.srv = newAPI(httpapi.Config{BaseURL: "http://tafel.test", TrustedProxies: c.proxies}, ts.st, log)
 			for i := 0; i < 11; i++ {
 				ts.do("GET", "/api/join/ZZZZZZZZ", "", nil, "X-Forwarded-For", "192.0.2.1")
 			}

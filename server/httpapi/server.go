@@ -12,6 +12,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/tafel-met/tafel/server/app"
 	"github.com/tafel-met/tafel/server/realtime"
 	"github.com/tafel-met/tafel/server/store"
 )
@@ -35,7 +36,8 @@ type Config struct {
 type Server struct {
 	app   *fiber.App
 	store *store.Store
-	hub   *realtime.Hub
+	live  *app.Service  // runs every change of a meeting
+	hub   *realtime.Hub // the meetings' sockets
 	cfg   Config
 	log   *slog.Logger
 
@@ -47,14 +49,14 @@ type Server struct {
 }
 
 // New builds the routes. dist is the built frontend, or nil when none is embedded.
-func New(cfg Config, st *store.Store, hub *realtime.Hub, dist fs.FS, log *slog.Logger) *Server {
+func New(cfg Config, st *store.Store, live *app.Service, hub *realtime.Hub, dist fs.FS, log *slog.Logger) *Server {
 	if cfg.IdleTimeout == 0 {
 		cfg.IdleTimeout = 30 * time.Minute
 	}
 	if cfg.MaxSession == 0 {
 		cfg.MaxSession = 12 * time.Hour
 	}
-	s := &Server{store: st, hub: hub, cfg: cfg, log: log,
+	s := &Server{store: st, live: live, hub: hub, cfg: cfg, log: log,
 		logins:          newBackoff(5, time.Second, 15*time.Minute, time.Hour),
 		joinCodes:       newBackoff(10, 2*time.Second, 10*time.Minute, 30*time.Minute),
 		joinsPerMeeting: newKeyedLimiter(joinsPerMeetingPerMinute, joinsPerMeetingPerMinute)}

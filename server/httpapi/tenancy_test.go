@@ -17,6 +17,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tafel-met/tafel/server/app"
 	"github.com/tafel-met/tafel/server/httpapi"
 	"github.com/tafel-met/tafel/server/realtime"
 	"github.com/tafel-met/tafel/server/store"
@@ -40,15 +41,14 @@ func newTenancyServer(t *testing.T, d store.Dialect) *tenancyServer {
 	t.Helper()
 	st := storetest.Open(t, d)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	hub := realtime.NewHub(st, realtime.NewMemoryBroker(), log)
-	ts := &tenancyServer{t: t, st: st, srv: httpapi.New(httpapi.Config{BaseURL: "http://tafel.test"}, st, hub, nil, log)}
+	ts := &tenancyServer{t: t, st: st, srv: newAPI(httpapi.Config{BaseURL: "http://tafel.test"}, st, log)}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	ts.addr = ln.Addr().String()
 	go ts.srv.Listener(ln)
-	t.Cleanup(func() { hub.Close(); ts.srv.Shutdown() })
+	t.Cleanup(func() { ts.srv.Shutdown() })
 	return ts
 }
 
@@ -404,4 +404,10 @@ func (ts *tenancyServer) orgOf(t *testing.T, name string) string {
 		t.Fatal(err)
 	}
 	return o.ID
+}
+
+// newAPI wires an HTTP server on st as main does, with one instance's service.
+func newAPI(cfg httpapi.Config, st *store.Store, log *slog.Logger) *httpapi.Server {
+	svc := app.New(st, app.LocalBroker{}, log)
+	return httpapi.New(cfg, st, svc, realtime.NewHub(svc, st, log), nil, log)
 }

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"strings"
+	"sync"
 
 	"github.com/gofiber/contrib/websocket"
 	"github.com/gofiber/fiber/v2"
@@ -13,10 +14,13 @@ import (
 // by the session cookie here; participants identify with the participant cookie
 // (browsers) or their token in hello (other clients).
 func (s *Server) websocket() fiber.Handler {
+	// Write buffers are lent to connections only while they write, so an idle
+	// socket holds none.
+	writeBuffers := &sync.Pool{}
 	upgrade := websocket.New(func(conn *websocket.Conn) {
 		ident, _ := conn.Locals("identity").(realtime.Identity)
 		s.hub.Serve(conn.Conn, conn.Params("id"), ident)
-	}, websocket.Config{ReadBufferSize: 4096, WriteBufferSize: 4096})
+	}, websocket.Config{ReadBufferSize: 2048, WriteBufferSize: 4096, WriteBufferPool: writeBuffers})
 	return func(c *fiber.Ctx) error {
 		if !websocket.IsWebSocketUpgrade(c) {
 			return fiber.ErrUpgradeRequired

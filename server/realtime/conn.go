@@ -13,8 +13,8 @@ import (
 	"github.com/fasthttp/websocket"
 	"golang.org/x/time/rate"
 
+	"github.com/tafel-met/tafel/server/app"
 	"github.com/tafel-met/tafel/server/meeting"
-	"github.com/tafel-met/tafel/server/store"
 )
 
 // Limits and timings of a connection.
@@ -70,22 +70,28 @@ type Conn struct {
 	log     *slog.Logger
 	limiter *rate.Limiter
 
-	send      chan []byte
+	// The frames waiting for the writer: a slice, grown only while frames
+	// wait, so an idle connection holds no queue.
+	qmu       sync.Mutex
+	queue     [][]byte
+	wake      chan struct{} // one token: the writer has frames to send
 	quit      chan struct{}
 	closeOnce sync.Once
 	closeCode int
 	closeMsg  string
 
-	viewer   meeting.Viewer // guarded by room.mu once registered
-	actorKey string
-	room     *room
+	viewer    meeting.Viewer // guarded by room.mu once registered
+	actorKey  string
+	meetingID string
+	room      *room
+	release   func() // lets the service forget the meeting once nobody uses it
 }
 
 var commandIDPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 
 // Serve runs one websocket until it closes. It blocks, as Fiber's handler must.
 func (h *Hub) Serve(sock Socket, meetingID string, ident Identity) {
-	c := &Conn{hub: h, sock: sock, ident: ident, log: h.log, send: make(chan []byte, sendQueue), quit: make(chan struct{}),
+	c := &Conn{hub: h, sock: sock, ident: ident, log: h.log, wake: make(chan struct{}, 1), quit: make(chan struct{}),
 		limiter: h.newLimiter()}
 	sock.SetReadLimit(hardReadLimit)
 	done := make(chan struct{})
@@ -97,11 +103,10 @@ func (h *Hub) Serve(sock Socket, meetingID string, ident Identity) {
 	c.closeWith(websocket.CloseNormalClosure, "")
 	<-done
 	if c.room != nil {
-		c.room.mu.Lock()
-		delete(c.room.conns, c)
-		h.presenceLocked(c.room)
-		c.room.mu.Unlock()
-		h.release(c.room)
+		h.leave(c)
+	}
+	if c.release != nil {
+		c.release()
 	}
 }
 
@@ -110,10 +115,32 @@ func (h *Hub) Serve(sock Socket, meetingID string, ident Identity) {
 func (c *Conn) enqueue(frame []byte) {
 	select {
 	case <-c.quit:
-	case c.send <- frame:
+		return
 	default:
-		c.closeWith(CloseSlow, "te traag, opnieuw verbinden (too slow, reconnect)")
 	}
+	c.qmu.Lock()
+	full := len(c.queue) >= sendQueue
+	if !full {
+		c.queue = append(c.queue, frame)
+	}
+	c.qmu.Unlock()
+	if full {
+		c.closeWith(CloseSlow, "too slow")
+		return
+	}
+	select {
+	case c.wake <- struct{}{}:
+	default:
+	}
+}
+
+// takeQueue returns the frames waiting and empties the queue.
+func (c *Conn) takeQueue() [][]byte {
+	c.qmu.Lock()
+	defer c.qmu.Unlock()
+	q := c.queue
+	c.queue = nil
+	return q
 }
 
 func (c *Conn) closeWith(code int, msg string) {
@@ -123,40 +150,40 @@ func (c *Conn) closeWith(code int, msg string) {
 	})
 }
 
+func (c *Conn) write(messageType int, data []byte) error {
+	_ = c.sock.SetWriteDeadline(time.Now().Add(writeWait))
+	return c.sock.WriteMessage(messageType, data)
+}
+
 func (c *Conn) writeLoop() {
 	ping := time.NewTicker(pingEvery)
 	defer ping.Stop()
 	defer c.sock.Close()
 	for {
 		select {
-		case frame := <-c.send:
-			_ = c.sock.SetWriteDeadline(time.Now().Add(writeWait))
-			if err := c.sock.WriteMessage(websocket.TextMessage, frame); err != nil {
-				c.closeWith(websocket.CloseAbnormalClosure, "")
-				return
+		case <-c.wake:
+			for _, frame := range c.takeQueue() {
+				if err := c.write(websocket.TextMessage, frame); err != nil {
+					c.closeWith(websocket.CloseAbnormalClosure, "")
+					return
+				}
 			}
 		case <-ping.C:
-			_ = c.sock.SetWriteDeadline(time.Now().Add(writeWait))
-			if err := c.sock.WriteMessage(websocket.PingMessage, nil); err != nil {
+			if err := c.write(websocket.PingMessage, nil); err != nil {
 				c.closeWith(websocket.CloseAbnormalClosure, "")
 				return
 			}
 		case <-c.quit:
-			// Send what is queued (an error frame before a rejection, say), then close.
-		drain:
-			for {
-				select {
-				case frame := <-c.send:
-					_ = c.sock.SetWriteDeadline(time.Now().Add(writeWait))
-					if c.sock.WriteMessage(websocket.TextMessage, frame) != nil {
+			// Send what is queued (an error frame before a rejection, say), then
+			// close; a client too slow for its queue gets only the close.
+			if c.closeCode != CloseSlow {
+				for _, frame := range c.takeQueue() {
+					if c.write(websocket.TextMessage, frame) != nil {
 						return
 					}
-				default:
-					break drain
 				}
 			}
-			_ = c.sock.SetWriteDeadline(time.Now().Add(writeWait))
-			_ = c.sock.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(c.closeCode, c.closeMsg))
+			_ = c.write(websocket.CloseMessage, websocket.FormatCloseMessage(c.closeCode, c.closeMsg))
 			return
 		}
 	}
@@ -253,14 +280,19 @@ func (c *Conn) hello(meetingID string, f clientFrame) error {
 	}
 	switch {
 	case token == "" && f.View == "participant":
-		return meeting.Errorf(meeting.ECodeUnauthorized, "Meld je aan met de code (join first)")
+		return meeting.Errorf(meeting.ECodeUnauthorized, "join first")
 	case token != "":
-		pt, err := c.hub.store.FindParticipantByToken(ctx, store.HashToken(token))
+		pt, err := c.hub.participants.ParticipantByToken(ctx, token)
+		if err != nil && !errors.Is(err, meeting.ErrNotFound) {
+			// The database did not answer: that says nothing about the token.
+			c.log.Error("token lookup failed", "err", err)
+			return meeting.Errorf(meeting.ECodeInternal, "token not checked")
+		}
 		if err != nil || pt.MeetingID != meetingID {
-			return meeting.Errorf(meeting.ECodeUnauthorized, "Deze link werkt niet meer. Meld je opnieuw aan. (unknown token)")
+			return meeting.Errorf(meeting.ECodeUnauthorized, "unknown token")
 		}
 		if pt.Status == meeting.StatusRemoved {
-			return meeting.Errorf(meeting.ECodeForbidden, "Je bent uit dit gesprek gehaald (removed)")
+			return meeting.Errorf(meeting.ECodeForbidden, "removed")
 		}
 		v = meeting.Viewer{Role: meeting.RoleParticipant, ParticipantID: pt.ParticipantID}
 		c.actorKey = "p:" + pt.ParticipantID
@@ -271,44 +303,62 @@ func (c *Conn) hello(meetingID string, f clientFrame) error {
 		}
 		c.actorKey = "u:" + c.ident.UserID
 	default:
-		return meeting.Errorf(meeting.ECodeUnauthorized, "Log in of meld je aan met de code (sign in or join first)")
+		return meeting.Errorf(meeting.ECodeUnauthorized, "sign in or join first")
 	}
-	r, err := c.hub.acquire(ctx, meetingID)
+	// Whose meeting is it? A coordinator of another organisation learns nothing.
+	var orgID string
+	check, err := c.hub.app.Attach(ctx, meetingID, func(mi meeting.Info, _ *meeting.Meeting) { orgID = mi.OrganisationID })
 	if err != nil {
 		return err
 	}
-	r.mu.Lock()
-	if v.Role != meeting.RoleParticipant && r.info.OrganisationID != c.ident.OrganisationID {
-		r.mu.Unlock()
-		c.hub.release(r)
-		// Another organisation's coordinator probing: recorded in their own chain.
-		_ = c.hub.store.Audit(ctx, store.AuditEntry{OrganisationID: c.ident.OrganisationID, ActorType: "user", ActorID: c.ident.UserID,
-			ActorRole: string(v.Role), Action: store.AuditDenied, ObjectType: "meeting", ObjectID: meetingID, Outcome: "denied",
-			Address: c.ident.Address, UserAgent: c.ident.UserAgent})
-		return meeting.Errorf(meeting.ECodeNotFound, "Dit gesprek bestaat niet (unknown meeting)")
+	check()
+	if v.Role != meeting.RoleParticipant && orgID != c.ident.OrganisationID {
+		// Recorded in the prober's own chain.
+		_ = c.hub.app.AuditOrganisation(ctx, meeting.AuditEntry{OrganisationID: c.ident.OrganisationID, ActorType: "user",
+			ActorID: c.ident.UserID, ActorRole: string(v.Role), Action: meeting.AuditDenied, ObjectType: "meeting",
+			ObjectID: meetingID, Outcome: "denied", Address: c.ident.Address, UserAgent: c.ident.UserAgent})
+		return meeting.Errorf(meeting.ECodeNotFound, "unknown meeting")
 	}
-	if v.Role == meeting.RoleParticipant {
-		v = r.state.ViewerFor(v.Role, v.ParticipantID)
-	}
-	c.viewer, c.room = v, r
-	r.conns[c] = struct{}{}
-	c.enqueue(encode(welcomeFrame{Type: "welcome", Role: v.Role, ParticipantID: v.ParticipantID, Seq: r.state.Seq}))
-	c.resumeLocked(f.LastSeq)
-	c.hub.presenceLocked(r)
-	info := r.info
-	r.mu.Unlock()
 	// Opening a meeting reads the family's data: no log, no access.
-	if err := c.hub.store.Audit(ctx, c.auditEntry(store.AuditRead, info, "open")); err != nil {
+	c.viewer = v
+	if err := c.hub.app.Audit(ctx, meetingID, c.auditEntry(meeting.AuditRead, "open")); err != nil {
 		c.log.Error("audit log write failed", "err", err)
-		return meeting.Errorf(meeting.ECodeInternal, "Er ging iets mis aan onze kant (audit log unavailable)")
+		return meeting.Errorf(meeting.ECodeInternal, "audit log unavailable")
+	}
+	closing := false
+	release, err := c.hub.app.Attach(ctx, meetingID, func(mi meeting.Info, m *meeting.Meeting) {
+		if v.Role == meeting.RoleParticipant {
+			v = m.ViewerFor(v.Role, v.ParticipantID)
+		}
+		r := c.hub.roomOf(meetingID, true)
+		if r == nil {
+			closing = true
+			return
+		}
+		r.mu.Lock()
+		r.info = mi
+		c.viewer, c.room, c.meetingID = v, r, meetingID
+		r.conns[c] = struct{}{}
+		c.enqueue(encode(welcomeFrame{Type: "welcome", Role: v.Role, ParticipantID: v.ParticipantID, Seq: m.Seq}))
+		c.resumeLocked(m, f.LastSeq)
+		c.hub.presenceLocked(r)
+		r.mu.Unlock()
+	})
+	if err != nil {
+		return err
+	}
+	c.release = release
+	if closing {
+		return meeting.Errorf(meeting.ECodeInternal, "server shutting down")
 	}
 	return nil
 }
 
-// auditEntry describes this connection's access to a meeting for the audit log.
-func (c *Conn) auditEntry(action string, info store.MeetingInfo, detail string) store.AuditEntry {
-	e := store.AuditEntry{OrganisationID: info.OrganisationID, FamilyID: info.FamilyID, ObjectType: "meeting", ObjectID: info.ID,
-		Action: action, Detail: detail, Address: c.ident.Address, UserAgent: c.ident.UserAgent, ActorRole: string(c.viewer.Role)}
+// auditEntry describes this connection's access to its meeting for the audit
+// log; the service fills in the organisation, the family and the meeting.
+func (c *Conn) auditEntry(action, detail string) meeting.AuditEntry {
+	e := meeting.AuditEntry{Action: action, Detail: detail, Address: c.ident.Address, UserAgent: c.ident.UserAgent,
+		ActorRole: string(c.viewer.Role)}
 	if c.viewer.Role == meeting.RoleParticipant {
 		e.ActorType, e.ActorID = "participant", c.viewer.ParticipantID
 	} else {
@@ -318,13 +368,15 @@ func (c *Conn) auditEntry(action string, info store.MeetingInfo, detail string) 
 }
 
 // resumeLocked sends the events after lastSeq when the room still has them all,
-// else a snapshot. r.mu is held.
-func (c *Conn) resumeLocked(lastSeq int64) {
+// else a snapshot of m. r.mu is held.
+func (c *Conn) resumeLocked(m *meeting.Meeting, lastSeq int64) {
 	r := c.room
-	if lastSeq == r.state.Seq && lastSeq > 0 {
+	if lastSeq == m.Seq && lastSeq > 0 {
 		return
 	}
-	if lastSeq > 0 && lastSeq < r.state.Seq && len(r.recent) > 0 && r.recent[0].ev.Seq <= lastSeq+1 &&
+	// The room's events must end at m's seq: a room that is new here has none.
+	fresh := len(r.recent) > 0 && r.recent[len(r.recent)-1].ev.Seq == m.Seq
+	if fresh && lastSeq > 0 && lastSeq < m.Seq && len(r.recent) > 0 && r.recent[0].ev.Seq <= lastSeq+1 &&
 		(c.viewer.Role != meeting.RoleParticipant || c.viewer.Admitted) && !c.ownStatusChangedLocked(lastSeq) {
 		for _, b := range r.recent {
 			if b.ev.Seq > lastSeq && c.viewer.CanSee(b.ev) {
@@ -333,7 +385,7 @@ func (c *Conn) resumeLocked(lastSeq int64) {
 		}
 		return
 	}
-	c.enqueue(c.hub.snapshotLocked(r, c.viewer))
+	c.enqueue(c.hub.snapshotLocked(r, m, c.viewer))
 }
 
 // ownStatusChangedLocked says whether the participant was admitted (or otherwise
@@ -352,38 +404,33 @@ func (c *Conn) ownStatusChangedLocked(lastSeq int64) bool {
 }
 
 func (c *Conn) command(f clientFrame) {
-	if !c.limiter.Allow() {
-		c.enqueue(errorBytes(f.ID, meeting.Errorf(meeting.ECodeRateLimited, "Rustig aan: te veel tegelijk. Probeer het zo weer. (rate limited)")))
+	if !c.limiter.AllowN(c.hub.now(), 1) {
+		c.enqueue(errorBytes(f.ID, meeting.Errorf(meeting.ECodeRateLimited, "rate limited")))
 		return
 	}
 	c.room.mu.Lock()
 	actor := meeting.Actor{Role: c.viewer.Role, ParticipantID: c.viewer.ParticipantID}
 	c.room.mu.Unlock()
 	if actor.Role == meeting.RoleScreen {
-		c.enqueue(errorBytes(f.ID, meeting.Errorf(meeting.ECodeForbidden, "Het scherm kan alleen kijken (the screen is read-only)")))
+		c.enqueue(errorBytes(f.ID, meeting.Errorf(meeting.ECodeForbidden, "the screen is read-only")))
 		return
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
-	c.room.mu.Lock()
-	info := c.room.info
-	c.room.mu.Unlock()
 	// The change and its audit record commit together.
-	entry := c.auditEntry(store.AuditUpdate, info, truncate(f.Name))
+	entry := c.auditEntry(meeting.AuditUpdate, truncate(f.Name))
 	var onBehalf struct {
 		PartyID string `json:"partyId"`
 	}
 	if actor.Role == meeting.RoleCoordinator && json.Unmarshal(f.Data, &onBehalf) == nil {
 		entry.OnBehalfOf = onBehalf.PartyID
 	}
-	res, err := c.hub.execute(store.WithAudit(ctx, entry), c.room, store.CommandKey{Actor: c.actorKey, ID: f.ID},
-		meeting.Command{ID: f.ID, Name: f.Name, Data: f.Data, Actor: actor}, "")
+	res, err := c.hub.app.Execute(ctx, c.meetingID, app.Change{
+		Command: meeting.Command{ID: f.ID, Name: f.Name, Data: f.Data, Actor: actor},
+		Key:     meeting.CommandKey{Actor: c.actorKey, ID: f.ID},
+		Audit:   entry,
+	})
 	if err != nil {
-		if meeting.ErrorCode(err) == meeting.ECodeForbidden {
-			denied := entry
-			denied.Action, denied.Outcome = store.AuditDenied, "denied"
-			_ = c.hub.store.Audit(ctx, denied)
-		}
 		c.enqueue(errorBytes(f.ID, err))
 		return
 	}

@@ -11,8 +11,8 @@ import (
 
 	"github.com/fasthttp/websocket"
 
+	"github.com/tafel-met/tafel/server/app"
 	"github.com/tafel-met/tafel/server/meeting"
-	"github.com/tafel-met/tafel/server/store"
 )
 
 // fakeSocket is a Socket fed by the test; it reports the read deadline in force
@@ -67,30 +67,51 @@ func (s *fakeSocket) Close() error {
 	return nil
 }
 
-// oneMeetingStore knows one empty meeting of organisation "org".
+// oneMeetingStore knows one empty meeting of organisation "org"; it stores
+// audit records and refuses changes.
 type oneMeetingStore struct{}
 
-func (oneMeetingStore) LoadMeeting(_ context.Context, id string) (*meeting.Meeting, store.MeetingInfo, error) {
-	return meeting.New(meeting.Header{ID: id}), store.MeetingInfo{ID: id, OrganisationID: "org"}, nil
+func (oneMeetingStore) OpenMeeting(_ context.Context, id string) (meeting.Stored, error) {
+	return meeting.Stored{Meeting: meeting.New(meeting.Header{ID: id}), Info: meeting.Info{ID: id, OrganisationID: "org"}}, nil
 }
 
-func (oneMeetingStore) Execute(context.Context, string, *meeting.Meeting, store.CommandKey, store.Decider, string) (store.Executed, error) {
-	return store.Executed{}, errors.New("not in this test")
+func (oneMeetingStore) Commit(_ context.Context, c meeting.Commit) (meeting.Committed, error) {
+	if len(c.Events) > 0 {
+		return meeting.Committed{}, errors.New("not in this test")
+	}
+	return meeting.Committed{Head: meeting.ChainHead{Seq: c.AuditFrom.Seq + int64(len(c.Audit)), Hash: "h"}}, nil
+}
+
+func (oneMeetingStore) FindCommand(context.Context, string, meeting.CommandKey) (int64, bool, error) {
+	return 0, false, nil
 }
 
 func (oneMeetingStore) EventsSince(context.Context, string, int64, int64) ([]meeting.Event, error) {
-	return nil, errors.New("not in this test")
+	return nil, nil
 }
 
-func (oneMeetingStore) FindParticipantByToken(context.Context, string) (store.ParticipantToken, error) {
-	return store.ParticipantToken{}, store.ErrNotFound
+func (oneMeetingStore) MeetingHead(context.Context, string) (int64, meeting.ChainHead, error) {
+	return 0, meeting.ChainHead{}, nil
+}
+
+func (oneMeetingStore) LastSeqs(context.Context, []string) (map[string]int64, error) { return nil, nil }
+
+func (oneMeetingStore) Audit(context.Context, meeting.AuditEntry) error { return nil }
+
+func (oneMeetingStore) ParticipantByToken(context.Context, string) (meeting.ParticipantToken, error) {
+	return meeting.ParticipantToken{}, meeting.ErrNotFound
+}
+
+func newTestHub() *Hub {
+	log := slog.New(slog.DiscardHandler)
+	return NewHub(app.New(oneMeetingStore{}, app.LocalBroker{}, log), oneMeetingStore{}, log)
 }
 
 // TestListenerOutlivesHelloTimeout: a shared screen says hello and then only
 // listens. The short deadline for hello must not cut it off; after hello the
 // socket lives on pongs.
 func TestListenerOutlivesHelloTimeout(t *testing.T) {
-	hub := NewHub(oneMeetingStore{}, NewMemoryBroker(), slog.New(slog.DiscardHandler))
+	hub := newTestHub()
 	sock := newFakeSocket()
 	done := make(chan struct{})
 	go func() {
@@ -119,5 +140,3 @@ func TestListenerOutlivesHelloTimeout(t *testing.T) {
 		t.Fatalf("after hello the socket is dropped in %s unless it sends something; want the pong wait of %s", left.Round(time.Second), pongWait)
 	}
 }
-
-func (oneMeetingStore) Audit(context.Context, store.AuditEntry) error { return nil }

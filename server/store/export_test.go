@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"gorm.io/gorm"
 )
 
@@ -33,3 +34,11 @@ func ExecInOrganisationForTest(s *Store, orgID, query string, args ...any) (int6
 	})
 	return n, err
 }
+
+// HoldCommitForTest makes every Postgres commit of a meeting for which hold
+// returns a statement run that statement last, after its writes: one that
+// waits on a lock the test holds keeps the commit's transaction open.
+func HoldCommitForTest(s *Store, hold func(meetingID string) string) { s.holdCommit = hold }
+
+// PoolForTest is the store's Postgres pool, for a session of the test's own.
+func PoolForTest(s *Store) *pgxpool.Pool { return s.pool }

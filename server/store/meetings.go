@@ -20,20 +20,8 @@ type Family struct {
 	CreatedAt      time.Time `json:"createdAt"`
 }
 
-// MeetingInfo is a meeting as listed for coordinators.
-type MeetingInfo struct {
-	ID             string        `json:"id"`
-	OrganisationID string        `json:"-"`
-	FamilyID       string        `json:"familyId"`
-	FamilyLabel    string        `json:"familyLabel"`
-	Title          string        `json:"title"`
-	Date           string        `json:"date"`
-	Phase          meeting.Phase `json:"phase"`
-	JoinCode       string        `json:"joinCode"`
-	CreatedAt      time.Time     `json:"createdAt"`
-	// FollowsMeetingID is the meeting a follow-up was made from; "" for a first meeting.
-	FollowsMeetingID string `json:"followsMeetingId"`
-}
+// MeetingInfo is the domain's meeting.Info, a meeting as listed for coordinators.
+type MeetingInfo = meeting.Info
 
 type familyRow struct {
 	ID             string
@@ -57,6 +45,9 @@ type meetingRow struct {
 	CreatedAt        time.Time
 	ClosedAt         *time.Time
 	FollowsMeetingID string
+	// AuditSeq and AuditHash are the head of the meeting's audit chain.
+	AuditSeq  int64
+	AuditHash string
 	// FamilyLabel is read from the join with families; it is no column of meetings.
 	FamilyLabel string `gorm:"->"`
 }
@@ -238,18 +229,54 @@ func (s *Store) LoadMeeting(ctx context.Context, id string) (*meeting.Meeting, M
 }
 
 func (s *Store) loadMeeting(db *gorm.DB, id string) (*meeting.Meeting, MeetingInfo, error) {
+	st, err := s.openMeeting(db, id)
+	return st.Meeting, st.Info, err
+}
+
+// OpenMeeting loads what the application keeps of a live meeting: its state
+// rebuilt from the event log, its info and the head of its audit chain.
+func (s *Store) OpenMeeting(ctx context.Context, id string) (meeting.Stored, error) {
+	var st meeting.Stored
+	err := s.inTx(ctx, func(db *gorm.DB) (err error) {
+		st, err = s.openMeeting(db, id)
+		return err
+	})
+	return st, err
+}
+
+func (s *Store) openMeeting(db *gorm.DB, id string) (meeting.Stored, error) {
 	var r meetingRow
 	if err := meetingQuery(db).Where("meetings.id = ?", id).Take(&r).Error; err != nil {
-		return nil, MeetingInfo{}, translate(err)
+		return meeting.Stored{}, translate(err)
 	}
 	if err := s.scope(db, r.OrganisationID); err != nil {
-		return nil, MeetingInfo{}, err
+		return meeting.Stored{}, err
 	}
 	m := meeting.New(headerOf(r, r.FamilyLabel))
 	if err := s.catchUp(db, m, r.LastSeq); err != nil {
-		return nil, MeetingInfo{}, err
+		return meeting.Stored{}, err
 	}
-	return m, r.info(r.FamilyLabel), nil
+	return meeting.Stored{Meeting: m, Info: r.info(r.FamilyLabel), Audit: ChainHead{Seq: r.AuditSeq, Hash: r.AuditHash}}, nil
+}
+
+// LastSeqs returns the stored seq of each of the meetings that exist, so that
+// an instance can tell which of its live meetings another instance moved on.
+func (s *Store) LastSeqs(ctx context.Context, ids []string) (map[string]int64, error) {
+	out := make(map[string]int64, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var rows []struct {
+		ID      string
+		LastSeq int64
+	}
+	if err := s.db.WithContext(ctx).Table("meetings").Select("id, last_seq").Where("id IN ?", ids).Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		out[r.ID] = r.LastSeq
+	}
+	return out, nil
 }
 
 type eventRow struct {
@@ -312,4 +339,11 @@ func (s *Store) catchUp(db *gorm.DB, m *meeting.Meeting, upTo int64) error {
 		return fmt.Errorf("meeting %s: log ends at %d, row says %d", m.ID, m.Seq, upTo)
 	}
 	return nil
+}
+
+// MeetingHead returns a meeting's stored seq and the head of its audit chain.
+func (s *Store) MeetingHead(ctx context.Context, id string) (int64, ChainHead, error) {
+	var r meetingRow
+	err := s.db.WithContext(ctx).Select("last_seq, audit_seq, audit_hash").Where("id = ?", id).Take(&r).Error
+	return r.LastSeq, ChainHead{Seq: r.AuditSeq, Hash: r.AuditHash}, translate(err)
 }

@@ -20,7 +20,7 @@ func run(t *testing.T, s *store.Store, meetingID string, a meeting.Actor, name s
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := s.Execute(ctx, meetingID, nil, store.CommandKey{}, decide(name, string(raw), a), "")
+	res, err := storetest.Execute(ctx, s, meetingID, store.CommandKey{}, decide(name, string(raw), a), "")
 	if err != nil {
 		t.Fatalf("%s %s: %v", name, raw, err)
 	}

@@ -66,7 +66,16 @@ func (s *Store) PurgeMeeting(ctx context.Context, p Purged, audit AuditEntry) er
 	})
 }
 
+// deleteMeetingTx deletes a meeting with everything in it, after recording the
+// head of its audit chain in its organisation's chain: the chain itself stays.
 func (s *Store) deleteMeetingTx(tx *gorm.DB, meetingID string) error {
+	var r meetingRow
+	if err := tx.Where("id = ?", meetingID).Take(&r).Error; err != nil {
+		return translate(err)
+	}
+	if err := s.checkpointTx(tx, r.OrganisationID, r.FamilyID, r.ID, ChainHead{Seq: r.AuditSeq, Hash: r.AuditHash}); err != nil {
+		return err
+	}
 	for _, table := range []string{"meeting_events", "meeting_commands", "participants", "plan_versions"} {
 		if err := tx.Exec("DELETE FROM "+table+" WHERE meeting_id = ?", meetingID).Error; err != nil {
 			return err

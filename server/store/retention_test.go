@@ -22,7 +22,7 @@ func closeMeeting(t *testing.T, s *store.Store, id string, at time.Time) {
 	}
 	run := func(a meeting.Actor, name, data string) {
 		t.Helper()
-		res, err := s.Execute(ctx, id, m.Clone(), store.CommandKey{}, func(m *meeting.Meeting) (*meeting.Meeting, []meeting.Event, error) {
+		res, err := storetest.Execute(ctx, s, id, store.CommandKey{}, func(m *meeting.Meeting) (*meeting.Meeting, []meeting.Event, error) {
 			return m.Decide(meeting.Command{Name: name, Data: []byte(data), Actor: a, Now: at})
 		}, "tok-"+id+name)
 		if err != nil {

@@ -28,9 +28,9 @@ func rlsTenant(t *testing.T, s *store.Store) tenant {
 		t.Fatal(err)
 	}
 	token := store.NewToken()
-	audited := store.WithAudit(ctx, store.AuditEntry{ActorType: "participant", ActorRole: "participant", Action: store.AuditCreate})
-	if _, err := s.Execute(audited, info.ID, nil, store.CommandKey{Actor: "joiner", ID: "j1"}, decide("participant.join",
-		`{"name":"Sanne","partyId":"`+m.Parties[0].ID+`"}`, meeting.Actor{Role: meeting.RoleJoiner}), store.HashToken(token)); err != nil {
+	audit := store.AuditEntry{ActorType: "participant", ActorRole: "participant", Action: store.AuditCreate}
+	if _, err := storetest.Execute(ctx, s, info.ID, store.CommandKey{Actor: "joiner", ID: "j1"}, decide("participant.join",
+		`{"name":"Sanne","partyId":"`+m.Parties[0].ID+`"}`, meeting.Actor{Role: meeting.RoleJoiner}), store.HashToken(token), audit); err != nil {
 		t.Fatal(err)
 	}
 	users, err := s.ListUsers(ctx, org.ID)

@@ -18,9 +18,13 @@ import (
 
 	"github.com/glebarez/sqlite"
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
+
+	"github.com/tafel-met/tafel/server/meeting"
 )
 
 // Dialect names the database in use.
@@ -37,6 +41,17 @@ type Store struct {
 	db      *gorm.DB
 	dialect Dialect
 	now     func() time.Time
+
+	// pool is Postgres's connection pool; GORM runs on it too, and the command
+	// path (Commit) uses it directly, to send a whole commit in one round trip.
+	pool *pgxpool.Pool
+	// writer is SQLite's one writer of commits, which groups the commits that
+	// wait into one transaction.
+	writer *sqliteWriter
+	// holdCommit, when a test sets it, returns a statement that Postgres runs
+	// last in a meeting's commit, after its writes (one that waits on a lock
+	// the test holds, say), or "".
+	holdCommit func(meetingID string) string
 }
 
 // Open connects to databaseURL (postgres://...) or, when it is empty, to the SQLite
@@ -47,11 +62,14 @@ func Open(ctx context.Context, databaseURL, dataDir string) (*Store, error) {
 		db      *gorm.DB
 		err     error
 		dialect Dialect
+		pool    *pgxpool.Pool
 	)
 	switch {
 	case strings.HasPrefix(databaseURL, "postgres://") || strings.HasPrefix(databaseURL, "postgresql://"):
 		dialect = Postgres
-		db, err = gorm.Open(postgres.Open(databaseURL), cfg)
+		if pool, err = openPool(ctx, databaseURL); err == nil {
+			db, err = gorm.Open(postgres.New(postgres.Config{Conn: stdlib.OpenDBFromPool(pool)}), cfg)
+		}
 	case databaseURL == "" || strings.HasPrefix(databaseURL, "sqlite:"):
 		dialect = SQLite
 		path := strings.TrimPrefix(databaseURL, "sqlite:")
@@ -68,6 +86,9 @@ func Open(ctx context.Context, databaseURL, dataDir string) (*Store, error) {
 		return nil, fmt.Errorf("DATABASE_URL must start with postgres:// (or be empty for SQLite)")
 	}
 	if err != nil {
+		if pool != nil {
+			pool.Close()
+		}
 		return nil, fmt.Errorf("open %s: %w", dialect, err)
 	}
 	sqlDB, err := db.DB()
@@ -78,18 +99,20 @@ func Open(ctx context.Context, databaseURL, dataDir string) (*Store, error) {
 		// SQLite has one writer; one connection keeps writes in order without busy errors.
 		sqlDB.SetMaxOpenConns(1)
 	} else {
-		sqlDB.SetMaxOpenConns(20)
-		sqlDB.SetMaxIdleConns(10)
-		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+		// GORM's connections come from the pool; database/sql keeps few idle.
+		sqlDB.SetMaxIdleConns(4)
 	}
 	if err := sqlDB.PingContext(ctx); err != nil {
 		sqlDB.Close()
 		return nil, fmt.Errorf("connect %s: %w", dialect, err)
 	}
-	s := &Store{db: db, dialect: dialect, now: func() time.Time { return time.Now().UTC() }}
+	s := &Store{db: db, dialect: dialect, pool: pool, now: func() time.Time { return time.Now().UTC() }}
 	if err := s.Migrate(ctx); err != nil {
-		sqlDB.Close()
+		s.Close()
 		return nil, err
+	}
+	if dialect == SQLite {
+		s.writer = newSQLiteWriter(s)
 	}
 	return s, nil
 }
@@ -97,13 +120,33 @@ func Open(ctx context.Context, databaseURL, dataDir string) (*Store, error) {
 // Dialect tells which database the store uses.
 func (s *Store) Dialect() Dialect { return s.dialect }
 
-// Close closes the database connections.
+// Close stops the writer and closes the database connections.
 func (s *Store) Close() error {
+	if s.writer != nil {
+		s.writer.close()
+	}
 	sqlDB, err := s.db.DB()
 	if err != nil {
 		return err
 	}
-	return sqlDB.Close()
+	err = sqlDB.Close()
+	if s.pool != nil {
+		s.pool.Close()
+	}
+	return err
+}
+
+// openPool opens Postgres's connection pool.
+func openPool(ctx context.Context, url string) (*pgxpool.Pool, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.MaxConns < 20 && !strings.Contains(url, "pool_max_conns") {
+		cfg.MaxConns = 20
+	}
+	cfg.MaxConnIdleTime = 5 * time.Minute
+	return pgxpool.NewWithConfig(ctx, cfg)
 }
 
 // Ready checks that the database answers and the schema is at head.
@@ -176,7 +219,7 @@ func HashToken(token string) string {
 }
 
 // ErrNotFound is returned when a row does not exist or belongs to another organisation.
-var ErrNotFound = errors.New("not found")
+var ErrNotFound = meeting.ErrNotFound
 
 // ErrDuplicate is returned when a unique value (an email, say) is taken.
 var ErrDuplicate = errors.New("duplicate")

@@ -39,7 +39,7 @@ func fixture(t *testing.T, s *store.Store) (store.Organisation, store.MeetingInf
 	return org, info
 }
 
-func decide(name, data string, actor meeting.Actor) store.Decider {
+func decide(name, data string, actor meeting.Actor) func(*meeting.Meeting) (*meeting.Meeting, []meeting.Event, error) {
 	return func(m *meeting.Meeting) (*meeting.Meeting, []meeting.Event, error) {
 		return m.Decide(meeting.Command{Name: name, Data: []byte(data), Actor: actor, Now: time.Now()})
 	}
@@ -70,63 +70,88 @@ func TestMigrations(t *testing.T) {
 	})
 }
 
-func TestExecute(t *testing.T) {
+func TestCommit(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		_, info := fixture(t, s)
-		m, _, err := s.LoadMeeting(ctx, info.ID)
+		st, err := s.OpenMeeting(ctx, info.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(m.Parties) != 2 || m.Seq != 2 {
-			t.Fatalf("loaded meeting: seq %d, parties %v", m.Seq, m.Parties)
+		m := st.Meeting
+		if len(m.Parties) != 2 || m.Seq != 2 || st.Audit.Seq != 0 {
+			t.Fatalf("loaded meeting: seq %d, parties %v, audit head %+v", m.Seq, m.Parties, st.Audit)
 		}
-		t.Run("OK", func(t *testing.T) {
-			res, err := s.Execute(ctx, info.ID, m.Clone(), store.CommandKey{Actor: "coordinator", ID: "c1"},
-				decide("meeting.lock", `{}`, meeting.Actor{Role: meeting.RoleCoordinator}), "")
+		coord := meeting.Actor{Role: meeting.RoleCoordinator}
+		audit := store.AuditEntry{ActorType: "user", ActorID: "u1", ActorRole: "coordinator", Action: store.AuditUpdate, Detail: "meeting.lock"}
+		// commitOf decides cmd on the stored meeting at (seq, head) as the application does.
+		commitOf := func(at *meeting.Meeting, head meeting.ChainHead, name string, key store.CommandKey) (meeting.Commit, *meeting.Meeting) {
+			t.Helper()
+			next, events, err := at.Decide(meeting.Command{Name: name, Data: []byte(`{}`), Actor: coord, Now: time.Now()})
 			if err != nil {
 				t.Fatal(err)
 			}
-			if res.Seq != 3 || len(res.Events) != 1 || !res.Meeting.Locked {
-				t.Fatalf("res = %+v", res)
+			c := meeting.Commit{OrganisationID: info.OrganisationID, FamilyID: info.FamilyID, MeetingID: info.ID, FromSeq: at.Seq,
+				AuditFrom: head, Events: events, Phase: next.Phase, Audit: []meeting.AuditEntry{audit}}
+			if key.ID != "" {
+				c.Commands = []meeting.StoredCommand{{Key: key, Seq: next.Seq}}
+			}
+			return c, next
+		}
+		locked, lockedState := commitOf(m, st.Audit, "meeting.lock", store.CommandKey{Actor: "u:1", ID: "c1"})
+		var head meeting.ChainHead
+		t.Run("OK", func(t *testing.T) {
+			res, err := s.Commit(ctx, locked)
+			if err != nil || res.Stale || len(res.Duplicates) != 0 || res.Head.Seq != 1 || res.Head.Hash == "" {
+				t.Fatalf("res = %+v, %v", res, err)
+			}
+			head = res.Head
+			again, err := s.OpenMeeting(ctx, info.ID)
+			if err != nil || !again.Meeting.Locked || again.Meeting.Seq != 3 || again.Audit != head {
+				t.Fatalf("stored: locked %v seq %d head %+v (%v)", again.Meeting.Locked, again.Meeting.Seq, again.Audit, err)
 			}
 		})
 		t.Run("Duplicate", func(t *testing.T) {
-			res, err := s.Execute(ctx, info.ID, m, store.CommandKey{Actor: "coordinator", ID: "c1"},
-				decide("meeting.unlock", `{}`, meeting.Actor{Role: meeting.RoleCoordinator}), "")
-			if err != nil || !res.Duplicate || res.Seq != 3 {
+			// The same command id, decided again on the new state: stored before at seq 3.
+			c, _ := commitOf(lockedState, head, "meeting.unlock", store.CommandKey{Actor: "u:1", ID: "c1"})
+			res, err := s.Commit(ctx, c)
+			if err != nil || res.Duplicates[store.CommandKey{Actor: "u:1", ID: "c1"}] != 3 {
 				t.Fatalf("res = %+v, %v", res, err)
 			}
-			again, _, _ := s.LoadMeeting(ctx, info.ID)
-			if !again.Locked || again.Seq != 3 {
-				t.Fatalf("duplicate changed state: locked %v seq %d", again.Locked, again.Seq)
+			again, _ := s.OpenMeeting(ctx, info.ID)
+			if !again.Meeting.Locked || again.Meeting.Seq != 3 || again.Audit != head {
+				t.Fatalf("duplicate changed state: locked %v seq %d head %+v", again.Meeting.Locked, again.Meeting.Seq, again.Audit)
 			}
 		})
-		t.Run("StaleCacheCatchesUp", func(t *testing.T) {
-			// m is at seq 2; the store is at 3 (locked). Unlock must see the lock.
-			res, err := s.Execute(ctx, info.ID, m.Clone(), store.CommandKey{Actor: "coordinator", ID: "c2"},
-				decide("meeting.unlock", `{}`, meeting.Actor{Role: meeting.RoleCoordinator}), "")
-			if err != nil || res.Seq != 4 || res.Meeting.Locked {
+		t.Run("StaleSeq", func(t *testing.T) {
+			// Decided on seq 2, as an instance that did not see the lock would.
+			c, _ := commitOf(m, head, "meeting.lock", store.CommandKey{Actor: "u:2", ID: "c2"})
+			if res, err := s.Commit(ctx, c); err != nil || !res.Stale {
 				t.Fatalf("res = %+v, %v", res, err)
 			}
 		})
-		t.Run("ErrRefusedChangesNothing", func(t *testing.T) {
-			_, err := s.Execute(ctx, info.ID, nil, store.CommandKey{Actor: "coordinator", ID: "c3"},
-				decide("phase.set", `{"phase":"plan"}`, meeting.Actor{Role: meeting.RoleCoordinator}), "")
-			if meeting.ErrorCode(err) != meeting.ECodeConflict {
-				t.Fatalf("err = %v", err)
+		t.Run("StaleAuditHead", func(t *testing.T) {
+			// The right seq but an old audit head: another instance audited an access.
+			c, _ := commitOf(lockedState, st.Audit, "meeting.unlock", store.CommandKey{Actor: "u:2", ID: "c3"})
+			if res, err := s.Commit(ctx, c); err != nil || !res.Stale {
+				t.Fatalf("res = %+v, %v", res, err)
 			}
-			again, _, _ := s.LoadMeeting(ctx, info.ID)
-			if again.Seq != 4 {
-				t.Fatalf("seq = %d after refused command", again.Seq)
-			}
+			again, _ := s.OpenMeeting(ctx, info.ID)
 			evs, _ := s.EventsSince(ctx, info.ID, 0, 100)
-			if len(evs) != 4 {
-				t.Fatalf("events = %d", len(evs))
+			if again.Meeting.Seq != 3 || len(evs) != 3 || again.Audit != head {
+				t.Fatalf("stale commits stored something: seq %d, %d events, head %+v", again.Meeting.Seq, len(evs), again.Audit)
+			}
+			if seq, found, err := s.FindCommand(ctx, info.ID, store.CommandKey{Actor: "u:2", ID: "c3"}); found || err != nil {
+				t.Fatalf("stale commit's command id stored at %d (%v)", seq, err)
 			}
 		})
 		t.Run("JoinStoresToken", func(t *testing.T) {
-			res, err := s.Execute(ctx, info.ID, nil, store.CommandKey{}, decide("participant.join",
-				`{"name":"Sanne","partyId":"`+m.Parties[0].ID+`"}`, meeting.Actor{Role: meeting.RoleJoiner}), store.HashToken("secret"))
+			if _, err := storetest.Execute(ctx, s, info.ID, store.CommandKey{Actor: "u:1", ID: "c5"},
+				decide("meeting.unlock", `{}`, coord), "", audit); err != nil {
+				t.Fatal(err)
+			}
+			res, err := storetest.Execute(ctx, s, info.ID, store.CommandKey{}, decide("participant.join",
+				`{"name":"Sanne","partyId":"`+m.Parties[0].ID+`"}`, meeting.Actor{Role: meeting.RoleJoiner}), store.HashToken("secret"),
+				store.AuditEntry{ActorType: "participant", Action: store.AuditCreate})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -135,16 +160,19 @@ func TestExecute(t *testing.T) {
 				t.Fatalf("token = %+v, %v", pt, err)
 			}
 			pid := res.Meeting.Participants[0].ID
-			if _, err := s.Execute(ctx, info.ID, res.Meeting, store.CommandKey{Actor: "coordinator", ID: "c4"}, decide("participant.remove",
-				`{"participantId":"`+pid+`"}`, meeting.Actor{Role: meeting.RoleCoordinator}), ""); err != nil {
+			if _, err := storetest.Execute(ctx, s, info.ID, store.CommandKey{Actor: "coordinator", ID: "c4"}, decide("participant.remove",
+				`{"participantId":"`+pid+`"}`, meeting.Actor{Role: meeting.RoleCoordinator}), "", audit); err != nil {
 				t.Fatal(err)
 			}
 			pt, _ = s.FindParticipantByToken(ctx, store.HashToken("secret"))
 			if pt.Status != meeting.StatusRemoved {
 				t.Fatalf("status after remove = %s", pt.Status)
 			}
-			if _, err := s.FindParticipantByToken(ctx, store.HashToken("other")); !errors.Is(err, store.ErrNotFound) {
-				t.Fatalf("unknown token: %v", err)
+		})
+		t.Run("AuditChainVerifies", func(t *testing.T) {
+			checked, problems, err := s.VerifyAudit(ctx)
+			if err != nil || len(problems) != 0 || checked < 3 {
+				t.Fatalf("verify: %d checked, %v, %v", checked, problems, err)
 			}
 		})
 	})

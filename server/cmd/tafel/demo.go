@@ -137,7 +137,7 @@ func runDemoPhone(ctx context.Context, m *Main, meetingID, name, partyName strin
 		}
 	}
 	sleep(1 + rand.IntN(3))
-	view, err := m.Hub.Snapshot(ctx, meetingID, meeting.Viewer{Role: meeting.RoleJoiner})
+	view, err := m.App.View(ctx, meetingID, meeting.Viewer{Role: meeting.RoleJoiner})
 	if err != nil {
 		return
 	}
@@ -147,7 +147,9 @@ func runDemoPhone(ctx context.Context, m *Main, meetingID, name, partyName strin
 			partyID = p.ID
 		}
 	}
-	pid, token, err := m.Hub.Join(ctx, meetingID, name, partyID)
+	token := store.NewToken()
+	pid, err := m.App.Join(ctx, meetingID, name, partyID, store.HashToken(token), meeting.AuditEntry{ActorType: "participant",
+		ActorRole: "participant", Action: meeting.AuditCreate, ObjectType: "participant"})
 	if err != nil {
 		m.Log.Warn("demo phone could not join", "name", name, "err", err)
 		return
@@ -163,7 +165,7 @@ func runDemoPhone(ctx context.Context, m *Main, meetingID, name, partyName strin
 	done := map[meeting.Phase]bool{}
 	for ctx.Err() == nil && !ws.Closed() {
 		sleep(1)
-		v, err := m.Hub.Snapshot(ctx, meetingID, meeting.Viewer{Role: meeting.RoleParticipant, ParticipantID: pid})
+		v, err := m.App.View(ctx, meetingID, meeting.Viewer{Role: meeting.RoleParticipant, ParticipantID: pid})
 		if err != nil || done[v.Phase] {
 			continue
 		}

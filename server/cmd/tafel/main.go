@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/tafel-met/tafel/frontend"
+	"github.com/tafel-met/tafel/server/app"
 	"github.com/tafel-met/tafel/server/httpapi"
 	"github.com/tafel-met/tafel/server/realtime"
 	"github.com/tafel-met/tafel/server/realtime/redisbroker"
@@ -69,6 +70,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	return fmt.Errorf("unknown command %q", cmd)
 }
 
+// seqCheckEvery is how often, with several instances, each compares its live
+// meetings' seqs with the database's: the bound on how late a change reaches
+// another instance while Redis is down.
+const seqCheckEvery = 2 * time.Second
+
 // Main owns the parts of a running server and their lifetimes.
 type Main struct {
 	Config Config
@@ -78,9 +84,10 @@ type Main struct {
 	NoSetupLink bool
 
 	Store  *store.Store
+	App    *app.Service
 	Hub    *realtime.Hub
 	HTTP   *httpapi.Server
-	Broker realtime.Broker
+	Broker app.Broker
 	ln     net.Listener
 	served chan error
 
@@ -112,20 +119,23 @@ func (m *Main) Run(ctx context.Context) error {
 			return err
 		}
 	} else {
-		m.Broker = realtime.NewMemoryBroker()
+		m.Broker = app.LocalBroker{}
 	}
-	m.Hub = realtime.NewHub(st, m.Broker, m.Log)
+	m.App = app.New(st, m.Broker, m.Log)
+	m.Hub = realtime.NewHub(m.App, st, m.Log)
 	if m.Config.RedisURL != "" {
 		var pctx context.Context
 		pctx, m.stopPresence = context.WithCancel(context.Background())
 		go m.Hub.RepeatPresence(pctx)
+		// While Redis is down or late, other instances' changes come from the database.
+		go m.App.WatchSeqs(pctx, seqCheckEvery)
 	}
 	dist, _ := frontend.Dist()
 	m.HTTP = httpapi.New(httpapi.Config{BaseURL: m.Config.BaseURL, IdleTimeout: m.Config.IdleTimeout, MaxSession: m.Config.MaxSession,
 		AllowedOrigins: m.Config.AllowedOrigins,
 		TrustedProxies: m.Config.TrustedProxies,
 		OIDC:           httpapi.OIDCConfig{Issuer: m.Config.OIDCIssuer, ClientID: m.Config.OIDCClientID, ClientSecret: m.Config.OIDCClientSecret},
-	}, st, m.Hub, dist, m.Log)
+	}, st, m.App, m.Hub, dist, m.Log)
 	if err := m.printSetupLink(ctx); err != nil {
 		return err
 	}
@@ -176,6 +186,9 @@ func (m *Main) close() error {
 	}
 	if m.Hub != nil {
 		m.Hub.Close()
+	}
+	if m.App != nil {
+		m.App.Close()
 	}
 	if m.HTTP != nil && m.ln != nil {
 		errs = append(errs, m.HTTP.Shutdown())
@@ -323,7 +336,7 @@ func (m *Main) purgeLoop() {
 	defer t.Stop()
 	for {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-		n, err := purge(ctx, m.Store, m.Config.RetentionDays, time.Now(), false, io.Discard, m.Hub.CloseErased)
+		n, err := purge(ctx, m.Store, m.Config.RetentionDays, time.Now(), false, io.Discard, m.App.CloseErased)
 		cancel()
 		if err != nil {
 			m.Log.Error("purge failed", "err", err)

@@ -1,8 +1,9 @@
 // Package redisbroker carries committed events between Tafel instances over Redis
-// pub/sub, one channel per meeting with the organisation in its name. Events are
-// delivered to the local instance at once; Redis only reaches the others. After
-// Redis comes back from a restart, every followed meeting is caught up from the
-// database, so nothing committed is lost to a client.
+// pub/sub, one channel per meeting with the organisation in its name. The local
+// instance never waits on it: its connections get events from the application
+// service directly; Redis only reaches the others. After Redis comes back from
+// a restart, every followed meeting is caught up from the database, so nothing
+// committed is lost to a client.
 package redisbroker
 
 import (
@@ -19,8 +20,8 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/tafel-met/tafel/server/app"
 	"github.com/tafel-met/tafel/server/meeting"
-	"github.com/tafel-met/tafel/server/realtime"
 )
 
 // Broker is a realtime.Broker over Redis.
@@ -33,14 +34,12 @@ type Broker struct {
 	done     chan struct{}
 
 	mu       sync.Mutex
-	deliver  func(string, []meeting.Event)
-	resync   func(string)
-	presence func(meetingID, instance string, online []string, version int64)
+	handler  app.BrokerHandler
 	channels map[string]string // meeting id -> channel
 	refs     map[string]int
 }
 
-var _ realtime.Broker = (*Broker)(nil)
+var _ app.Broker = (*Broker)(nil)
 
 // wire is what travels over Redis: the events with who may see them.
 type wire struct {
@@ -90,12 +89,18 @@ func channelName(orgID, meetingID string) string {
 	return "tafel:" + orgID + ":meeting:" + meetingID
 }
 
-// Subscribe sets who receives events, who catches a meeting up after a gap, and
-// who hears which people are connected to other instances.
-func (b *Broker) Subscribe(deliver func(string, []meeting.Event), resync func(string), presence func(string, string, []string, int64)) {
+// Subscribe sets who receives events and presence from other instances, and
+// catches a meeting up after a gap.
+func (b *Broker) Subscribe(h app.BrokerHandler) {
 	b.mu.Lock()
-	b.deliver, b.resync, b.presence = deliver, resync, presence
+	b.handler = h
 	b.mu.Unlock()
+}
+
+func (b *Broker) handlerOf() app.BrokerHandler {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.handler
 }
 
 // PublishPresence sends who is connected here to the other instances.
@@ -142,17 +147,9 @@ func (b *Broker) Unfollow(ctx context.Context, meetingID string) error {
 	return b.ps.Unsubscribe(ctx, ch)
 }
 
-// Publish delivers events here at once, then sends them to the other instances.
-func (b *Broker) Publish(ctx context.Context, meetingID string, events []meeting.Event) error {
-	b.mu.Lock()
-	deliver, ch := b.deliver, b.channels[meetingID]
-	b.mu.Unlock()
-	if deliver != nil {
-		deliver(meetingID, events)
-	}
-	if ch == "" {
-		return fmt.Errorf("publish: meeting %s is not followed", meetingID)
-	}
+// Publish sends committed events to the other instances.
+func (b *Broker) Publish(ctx context.Context, orgID, meetingID string, events []meeting.Event) error {
+	ch := channelName(orgID, meetingID)
 	w := wire{Instance: b.instance, MeetingID: meetingID, Events: make([]wireEvent, len(events))}
 	for i, ev := range events {
 		w.Events[i] = wireEvent{Seq: ev.Seq, Name: ev.Name, Scope: ev.Scope, ParticipantID: ev.ParticipantID, Data: ev.Data}
@@ -192,11 +189,8 @@ func (b *Broker) receive(ctx context.Context) {
 				continue
 			}
 			if meetingID, ok := meetingOf(m.Channel); ok {
-				b.mu.Lock()
-				resync := b.resync
-				b.mu.Unlock()
-				if resync != nil {
-					resync(meetingID) // events published while we were away come from the database
+				if h := b.handlerOf(); h != nil {
+					h.HandleResync(meetingID) // events published while we were away come from the database
 				}
 			}
 		case *redis.Message:
@@ -208,25 +202,19 @@ func (b *Broker) receive(ctx context.Context) {
 			if w.Instance == b.instance {
 				continue
 			}
+			h := b.handlerOf()
+			if h == nil {
+				continue
+			}
 			if w.Version != 0 {
-				b.mu.Lock()
-				presence := b.presence
-				b.mu.Unlock()
-				if presence != nil {
-					presence(w.MeetingID, w.Instance, w.Online, w.Version)
-				}
+				h.HandlePresence(w.MeetingID, w.Instance, w.Online, w.Version)
 				continue
 			}
 			evs := make([]meeting.Event, len(w.Events))
 			for i, e := range w.Events {
 				evs[i] = meeting.Event{Seq: e.Seq, Name: e.Name, Scope: e.Scope, ParticipantID: e.ParticipantID, Data: e.Data}
 			}
-			b.mu.Lock()
-			deliver := b.deliver
-			b.mu.Unlock()
-			if deliver != nil {
-				deliver(w.MeetingID, evs)
-			}
+			h.HandleEvents(w.MeetingID, evs)
 		}
 	}
 }

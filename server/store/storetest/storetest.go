@@ -9,12 +9,16 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"fmt"
 	"net/url"
 	"os"
+	"strings"
 	"testing"
 
+	"github.com/tafel-met/tafel/server/meeting"
 	"github.com/tafel-met/tafel/server/store"
 
+	_ "github.com/glebarez/go-sqlite"  // the driver behind gorm's sqlite dialect
 	_ "github.com/jackc/pgx/v5/stdlib" // the driver behind gorm's postgres dialect
 )
 
@@ -152,4 +156,64 @@ func withSearchPath(tb testing.TB, base, schema string) string {
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
 	return u.String()
+}
+
+// Executed is what Execute did.
+type Executed struct {
+	Meeting   *meeting.Meeting // the state after the command
+	Events    []meeting.Event  // what it stored; empty for a duplicate
+	Seq       int64            // the seq of its answer
+	Duplicate bool             // the command id was stored before; nothing changed
+}
+
+// Execute runs one command on a stored meeting as the application layer does
+// (load, decide, commit with its command id, join token and audit entries),
+// for tests of the store that need a meeting to move.
+func Execute(ctx context.Context, s *store.Store, meetingID string, key meeting.CommandKey,
+	decide func(*meeting.Meeting) (*meeting.Meeting, []meeting.Event, error), joinTokenHash string, audit ...meeting.AuditEntry) (Executed, error) {
+	if key.ID != "" {
+		if seq, ok, err := s.FindCommand(ctx, meetingID, key); err != nil || ok {
+			return Executed{Seq: seq, Duplicate: ok}, err
+		}
+	}
+	st, err := s.OpenMeeting(ctx, meetingID)
+	if err != nil {
+		return Executed{}, err
+	}
+	next, events, err := decide(st.Meeting)
+	if err != nil {
+		return Executed{}, err
+	}
+	c := meeting.Commit{OrganisationID: st.Info.OrganisationID, FamilyID: st.Info.FamilyID, MeetingID: meetingID,
+		FromSeq: st.Meeting.Seq, AuditFrom: st.Audit, Events: events, Phase: next.Phase, Audit: audit}
+	if key.ID != "" {
+		c.Commands = []meeting.StoredCommand{{Key: key, Seq: next.Seq}}
+	}
+	if joinTokenHash != "" && len(events) > 0 {
+		c.JoinTokens = map[string]string{events[0].ParticipantID: joinTokenHash}
+	}
+	res, err := s.Commit(ctx, c)
+	if err != nil {
+		return Executed{}, err
+	}
+	if res.Stale || len(res.Duplicates) > 0 {
+		return Executed{}, fmt.Errorf("commit not stored: %+v", res)
+	}
+	return Executed{Meeting: next, Events: events, Seq: next.Seq}, nil
+}
+
+// RawDB opens a plain connection to the database a store URL names (from URL),
+// for tests that look behind the application's back as an administrator could.
+func RawDB(tb testing.TB, databaseURL string) *sql.DB {
+	tb.Helper()
+	driver, dsn := "pgx", databaseURL
+	if path, ok := strings.CutPrefix(databaseURL, "sqlite:"); ok {
+		driver, dsn = "sqlite", "file:"+path+"?_pragma=busy_timeout(10000)"
+	}
+	db, err := sql.Open(driver, dsn)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	return db
 }
