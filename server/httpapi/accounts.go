@@ -69,7 +69,8 @@ func (s *Server) createUser(c *fiber.Ctx) error {
 	if in.Role != "admin" && in.Role != "coordinator" {
 		return meeting.Errorf(meeting.ECodeInvalidInput, "Rol is admin of coordinator (role admin or coordinator)")
 	}
-	u, err := s.store.CreateUser(c.UserContext(), store.User{OrganisationID: admin.OrganisationID, Email: acc.Email, Name: acc.Name, Role: in.Role})
+	u, err := s.store.CreateUser(c.UserContext(), store.User{OrganisationID: admin.OrganisationID, Email: acc.Email, Name: acc.Name, Role: in.Role},
+		s.auditEntry(c, meeting.AuditEntry{Action: meeting.AuditCreate, Detail: in.Role}))
 	if errors.Is(err, store.ErrDuplicate) {
 		return meeting.Errorf(meeting.ECodeConflict, "Dit e-mailadres heeft al een account (email taken)")
 	}
@@ -78,9 +79,6 @@ func (s *Server) createUser(c *fiber.Ctx) error {
 	}
 	token := store.NewToken()
 	if err := s.store.CreateSetupToken(c.UserContext(), store.HashToken(token), u.ID, time.Now().Add(time.Hour)); err != nil {
-		return err
-	}
-	if err := s.audit(c, store.AuditEntry{Action: store.AuditCreate, ObjectType: "account", ObjectID: u.ID, Detail: in.Role}); err != nil {
 		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"id": u.ID, "setupUrl": strings.TrimRight(s.cfg.BaseURL, "/") + "/setup?token=" + token})
@@ -92,10 +90,8 @@ func (s *Server) deleteUser(c *fiber.Ctx) error {
 	if id == admin.ID {
 		return meeting.Errorf(meeting.ECodeConflict, "Je kunt je eigen account niet verwijderen (not your own account)")
 	}
-	if err := s.store.DeleteUser(c.UserContext(), admin.OrganisationID, id); err != nil {
-		return err
-	}
-	if err := s.audit(c, store.AuditEntry{Action: store.AuditDelete, ObjectType: "account", ObjectID: id}); err != nil {
+	if err := s.store.DeleteUser(c.UserContext(), admin.OrganisationID, id,
+		s.auditEntry(c, meeting.AuditEntry{Action: meeting.AuditDelete, ObjectType: "account", ObjectID: id})); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -159,10 +155,8 @@ func (s *Server) totpEnable(c *fiber.Ctx) error {
 	if ok, err := s.checkTOTP(c.UserContext(), u.User, code); err != nil || !ok {
 		return meeting.Errorf(meeting.ECodeInvalidInput, "Deze code klopt niet (wrong code)")
 	}
-	if err := s.store.SetTOTP(c.UserContext(), u.ID, u.TOTPSecret, true); err != nil {
-		return err
-	}
-	if err := s.audit(c, store.AuditEntry{Action: store.AuditUpdate, ObjectType: "account", ObjectID: u.ID, Detail: "totp on"}); err != nil {
+	if err := s.store.SetTOTP(c.UserContext(), u.ID, u.TOTPSecret, true,
+		s.auditEntry(c, meeting.AuditEntry{Action: meeting.AuditUpdate, ObjectType: "account", ObjectID: u.ID, Detail: "totp on"})); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -180,10 +174,8 @@ func (s *Server) totpDisable(c *fiber.Ctx) error {
 	if ok, err := s.checkTOTP(c.UserContext(), u.User, code); err != nil || !ok {
 		return meeting.Errorf(meeting.ECodeInvalidInput, "Deze code klopt niet (wrong code)")
 	}
-	if err := s.store.SetTOTP(c.UserContext(), u.ID, "", false); err != nil {
-		return err
-	}
-	if err := s.audit(c, store.AuditEntry{Action: store.AuditUpdate, ObjectType: "account", ObjectID: u.ID, Detail: "totp off"}); err != nil {
+	if err := s.store.SetTOTP(c.UserContext(), u.ID, "", false,
+		s.auditEntry(c, meeting.AuditEntry{Action: meeting.AuditUpdate, ObjectType: "account", ObjectID: u.ID, Detail: "totp off"})); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)

@@ -65,12 +65,9 @@ func (s *Server) createFollowUp(c *fiber.Ctx) error {
 	}
 	next, err := s.store.CreateMeeting(ctx, store.NewMeeting{OrganisationID: u.OrganisationID, FamilyID: info.FamilyID,
 		Title: title, Date: in.Date, Options: prev.Options, FollowsMeetingID: info.ID},
-		func(m *meeting.Meeting) (*meeting.Meeting, []meeting.Event, error) { return m.FollowUp(p) })
+		func(m *meeting.Meeting) (*meeting.Meeting, []meeting.Event, error) { return m.FollowUp(p) },
+		s.auditEntry(c, meeting.AuditEntry{Action: meeting.AuditCreate, Detail: "follow-up"}))
 	if err != nil {
-		return err
-	}
-	if err := s.audit(c, store.AuditEntry{Action: store.AuditCreate, ObjectType: "meeting", ObjectID: next.ID, FamilyID: next.FamilyID,
-		Detail: "follow-up"}); err != nil {
 		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"id": next.ID, "joinCode": next.JoinCode, "existing": false})

@@ -31,11 +31,9 @@ func (s *Server) createFamily(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	f, err := s.store.CreateFamily(c.UserContext(), currentUser(c).OrganisationID, label)
+	f, err := s.store.CreateFamily(c.UserContext(), currentUser(c).OrganisationID, label,
+		s.auditEntry(c, meeting.AuditEntry{Action: meeting.AuditCreate}))
 	if err != nil {
-		return err
-	}
-	if err := s.audit(c, store.AuditEntry{Action: store.AuditCreate, ObjectType: "family", ObjectID: f.ID, FamilyID: f.ID}); err != nil {
 		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(f)
@@ -80,14 +78,11 @@ func (s *Server) createMeeting(c *fiber.Ctx) error {
 		Title: title, Date: in.Date, Options: meeting.Options{StrengthsRound: in.StrengthsRound, Weighting: in.Weighting}},
 		func(m *meeting.Meeting) (*meeting.Meeting, []meeting.Event, error) {
 			return m.PrepareParties(in.Parties)
-		})
+		}, s.auditEntry(c, meeting.AuditEntry{Action: meeting.AuditCreate}))
 	if errors.Is(err, store.ErrNotFound) {
 		return meeting.Errorf(meeting.ECodeNotFound, "Dit gezin bestaat niet (unknown family)")
 	}
 	if err != nil {
-		return err
-	}
-	if err := s.audit(c, store.AuditEntry{Action: store.AuditCreate, ObjectType: "meeting", ObjectID: info.ID, FamilyID: info.FamilyID}); err != nil {
 		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"id": info.ID, "joinCode": info.JoinCode})

@@ -120,11 +120,18 @@ func (s *Store) FindOrganisationByID(ctx context.Context, id string) (Organisati
 }
 
 // CreateUser adds an account to an existing organisation.
-func (s *Store) CreateUser(ctx context.Context, u User) (User, error) {
+//
+// The audit entries that record it are written in the same transaction (their
+// object is the new account when empty).
+func (s *Store) CreateUser(ctx context.Context, u User, audit ...AuditEntry) (User, error) {
 	u.ID = newID()
-	err := s.inOrganisation(ctx, u.OrganisationID, func(db *gorm.DB) error {
+	err := s.changeInOrganisation(ctx, u.OrganisationID, audit, func(db *gorm.DB) error {
 		return db.Create(&userRow{ID: u.ID, OrganisationID: u.OrganisationID, Email: u.Email,
 			Name: u.Name, Role: u.Role, PasswordHash: u.PasswordHash, CreatedAt: s.now()}).Error
+	}, func(e *AuditEntry) {
+		if e.ObjectID == "" {
+			e.ObjectType, e.ObjectID = "account", u.ID
+		}
 	})
 	return u, translate(err)
 }
@@ -240,28 +247,35 @@ func (s *Store) ListUsers(ctx context.Context, orgID string) ([]User, error) {
 }
 
 // DeleteUser removes one of an organisation's accounts and its sessions.
-func (s *Store) DeleteUser(ctx context.Context, orgID, userID string) error {
-	return s.inOrganisation(ctx, orgID, func(db *gorm.DB) error {
-		return db.Transaction(func(tx *gorm.DB) error {
-			if err := tx.Where("user_id = ?", userID).Delete(&sessionRow{}).Error; err != nil {
-				return err
-			}
-			if err := tx.Where("user_id = ?", userID).Delete(&setupTokenRow{}).Error; err != nil {
-				return err
-			}
-			res := tx.Where("organisation_id = ? AND id = ?", orgID, userID).Delete(&userRow{})
-			if res.Error == nil && res.RowsAffected == 0 {
-				return ErrNotFound
-			}
-			return res.Error
-		})
-	})
+//
+// The audit entries that record it are written in the same transaction.
+func (s *Store) DeleteUser(ctx context.Context, orgID, userID string, audit ...AuditEntry) error {
+	return s.changeInOrganisation(ctx, orgID, audit, func(tx *gorm.DB) error {
+		if err := tx.Where("user_id = ?", userID).Delete(&sessionRow{}).Error; err != nil {
+			return err
+		}
+		if err := tx.Where("user_id = ?", userID).Delete(&setupTokenRow{}).Error; err != nil {
+			return err
+		}
+		res := tx.Where("organisation_id = ? AND id = ?", orgID, userID).Delete(&userRow{})
+		if res.Error == nil && res.RowsAffected == 0 {
+			return ErrNotFound
+		}
+		return res.Error
+	}, nil)
 }
 
-// SetTOTP stores an account's TOTP secret and whether it is in use.
-func (s *Store) SetTOTP(ctx context.Context, userID, secret string, enabled bool) error {
-	return s.db.WithContext(ctx).Model(&userRow{}).Where("id = ?", userID).
-		Updates(map[string]any{"totp_secret": secret, "totp_enabled": enabled}).Error
+// SetTOTP stores an account's TOTP secret and whether it is in use, with the
+// audit entries that record it (of the account's organisation), in one transaction.
+func (s *Store) SetTOTP(ctx context.Context, userID, secret string, enabled bool, audit ...AuditEntry) error {
+	change := func(db *gorm.DB) error {
+		return db.Model(&userRow{}).Where("id = ?", userID).
+			Updates(map[string]any{"totp_secret": secret, "totp_enabled": enabled}).Error
+	}
+	if len(audit) == 0 {
+		return change(s.db.WithContext(ctx))
+	}
+	return s.changeInOrganisation(ctx, audit[0].OrganisationID, audit, change, nil)
 }
 
 // DeleteSessionsOf ends every session of an account, after a password or factor change.

@@ -54,10 +54,18 @@ type meetingRow struct {
 
 func (meetingRow) TableName() string { return "meetings" }
 
-// CreateFamily adds a family to an organisation.
-func (s *Store) CreateFamily(ctx context.Context, orgID, label string) (Family, error) {
+// CreateFamily adds a family to an organisation, with the audit entries that
+// record it (their object and family are the new family's when empty).
+func (s *Store) CreateFamily(ctx context.Context, orgID, label string, audit ...AuditEntry) (Family, error) {
 	r := familyRow{ID: newID(), OrganisationID: orgID, Label: label, CreatedAt: s.now()}
-	err := s.inOrganisation(ctx, orgID, func(db *gorm.DB) error { return db.Create(&r).Error })
+	err := s.changeInOrganisation(ctx, orgID, audit, func(db *gorm.DB) error { return db.Create(&r).Error }, func(e *AuditEntry) {
+		if e.ObjectID == "" {
+			e.ObjectType, e.ObjectID = "family", r.ID
+		}
+		if e.FamilyID == "" {
+			e.FamilyID = r.ID
+		}
+	})
 	return Family{ID: r.ID, OrganisationID: orgID, Label: label, CreatedAt: r.CreatedAt}, translate(err)
 }
 
@@ -124,10 +132,11 @@ type NewMeeting struct {
 }
 
 // CreateMeeting stores a new meeting with the events that prepare it (its parties),
-// produced by prepare from the empty state, all in one transaction.
-func (s *Store) CreateMeeting(ctx context.Context, nm NewMeeting, prepare func(*meeting.Meeting) (*meeting.Meeting, []meeting.Event, error)) (MeetingInfo, error) {
+// produced by prepare from the empty state, and the audit entries that record it
+// (their object and family are the new meeting's when empty), all in one transaction.
+func (s *Store) CreateMeeting(ctx context.Context, nm NewMeeting, prepare func(*meeting.Meeting) (*meeting.Meeting, []meeting.Event, error), audit ...AuditEntry) (MeetingInfo, error) {
 	var info MeetingInfo
-	err := s.inOrganisation(ctx, nm.OrganisationID, func(db *gorm.DB) error {
+	err := s.changeInOrganisation(ctx, nm.OrganisationID, audit, func(db *gorm.DB) error {
 		fam, err := findFamily(db, nm.OrganisationID, nm.FamilyID)
 		if err != nil {
 			return err
@@ -153,6 +162,13 @@ func (s *Store) CreateMeeting(ctx context.Context, nm NewMeeting, prepare func(*
 		}
 		info = r.info(fam.Label)
 		return nil
+	}, func(e *AuditEntry) {
+		if e.ObjectID == "" {
+			e.ObjectType, e.ObjectID = "meeting", info.ID
+		}
+		if e.FamilyID == "" {
+			e.FamilyID = info.FamilyID
+		}
 	})
 	return info, err
 }

@@ -184,6 +184,36 @@ func (s *Store) inOrganisation(ctx context.Context, orgID string, fn func(db *go
 	})
 }
 
+// changeInOrganisation runs fn as organisation orgID's work in ONE transaction
+// on both databases, and writes audit, the entries that record the change, in
+// that same transaction: the one way a change outside a meeting is audited.
+// fill completes each entry with what fn made (a new row's id, say).
+func (s *Store) changeInOrganisation(ctx context.Context, orgID string, audit []AuditEntry, fn func(db *gorm.DB) error, fill func(*AuditEntry)) error {
+	if orgID == "" {
+		return errors.New("store: organisation work without an organisation")
+	}
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := s.scope(tx, orgID); err != nil {
+			return err
+		}
+		if err := fn(tx); err != nil {
+			return err
+		}
+		for _, e := range audit {
+			if e.OrganisationID == "" {
+				e.OrganisationID = orgID
+			}
+			if fill != nil {
+				fill(&e)
+			}
+			if err := s.auditTx(tx, e); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
 // inTx runs fn in a transaction on Postgres, where a transaction is what holds
 // the organisation for row-level security, and on SQLite as before, without one.
 func (s *Store) inTx(ctx context.Context, fn func(db *gorm.DB) error) error {

@@ -46,7 +46,8 @@ func TestAuditInTheChangesTransaction(t *testing.T) {
 
 // TestNoChangeWithoutItsAuditRow: when the audit log refuses a row, the change
 // it describes is not stored either, on both databases: the join answers
-// "internal" and leaves nobody in the lobby; adding a party adds none.
+// "internal" and leaves nobody in the lobby; adding a party adds none; a new
+// family is not made.
 func TestNoChangeWithoutItsAuditRow(t *testing.T) {
 	for _, d := range storetest.Dialects {
 		t.Run(string(d), func(t *testing.T) {
@@ -76,6 +77,14 @@ func TestNoChangeWithoutItsAuditRow(t *testing.T) {
 			resp, body = srv.request("POST", "/api/meetings/"+m.ID+"/parties", coord.cookie, map[string]string{"name": "Buurvrouw", "kind": "network"})
 			if resp.StatusCode < 500 {
 				t.Fatalf("party added without its audit row: %d %s", resp.StatusCode, body)
+			}
+			resp, body = srv.request("POST", "/api/families", coord.cookie, map[string]string{"label": "Gezin K."})
+			if resp.StatusCode < 500 {
+				t.Fatalf("family created without its audit row: %d %s", resp.StatusCode, body)
+			}
+			var families int
+			if err := db.QueryRow(`SELECT count(*) FROM families`).Scan(&families); err != nil || families != 1 {
+				t.Fatalf("families after the refused creation: %d (%v), want the one made before", families, err)
 			}
 			var participants, events int
 			if err := db.QueryRow(`SELECT count(*) FROM participants WHERE meeting_id = $1`, m.ID).Scan(&participants); err != nil {
