@@ -379,10 +379,6 @@ func (s *Service) applyEvents(l *live, events []meeting.Event) bool {
 	return true
 }
 
-func (s *Service) listenerOf() Listener {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.listener
-}
+func (s *Service) listenerOf() Listener { return *s.listener.Load() }
 
 func jsonMarshal(v any) (json.RawMessage, error) { return json.Marshal(v) }

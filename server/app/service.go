@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/tafel-met/tafel/server/meeting"
@@ -16,7 +17,7 @@ type Service struct {
 	broker   Broker
 	log      *slog.Logger
 	now      func() time.Time
-	listener Listener
+	listener atomic.Pointer[Listener]
 	pub      *publisher
 	// shared is set when other instances serve the same meetings: a change
 	// refused here may be allowed on the state they moved the meeting to.
@@ -37,7 +38,8 @@ const (
 // New returns a service that stores through st and tells other instances
 // through broker. Call SetListener before the first meeting goes live.
 func New(st Store, broker Broker, log *slog.Logger) *Service {
-	s := &Service{store: st, broker: broker, log: log, now: time.Now, live: map[string]*live{}, listener: nopListener{}}
+	s := &Service{store: st, broker: broker, log: log, now: time.Now, live: map[string]*live{}}
+	s.SetListener(nopListener{})
 	s.pub = newPublisher(broker, log)
 	_, local := broker.(LocalBroker)
 	s.shared = !local
@@ -46,11 +48,7 @@ func New(st Store, broker Broker, log *slog.Logger) *Service {
 }
 
 // SetListener sets who hears committed events: the realtime hub.
-func (s *Service) SetListener(l Listener) {
-	s.mu.Lock()
-	s.listener = l
-	s.mu.Unlock()
-}
+func (s *Service) SetListener(l Listener) { s.listener.Store(&l) }
 
 // SetClock replaces the clock the commands are stamped with (tests).
 func (s *Service) SetClock(now func() time.Time) { s.now = now }
@@ -303,7 +301,6 @@ func (s *Service) CloseErased(meetingID string) {
 	if l != nil {
 		delete(s.live, meetingID)
 	}
-	listener := s.listener
 	s.mu.Unlock()
 	if l != nil {
 		<-l.ready
@@ -314,7 +311,7 @@ func (s *Service) CloseErased(meetingID string) {
 			go func() { _ = s.broker.Unfollow(context.Background(), meetingID) }()
 		}
 	}
-	listener.Erased(meetingID)
+	s.listenerOf().Erased(meetingID)
 }
 
 // Close refuses new work; connections resume on another instance or after a restart.
@@ -342,10 +339,7 @@ func (s *Service) HandleResync(meetingID string) {
 
 // HandlePresence passes who another instance has connected on to the listener.
 func (s *Service) HandlePresence(meetingID, instance string, online []string, version int64) {
-	s.mu.Lock()
-	listener := s.listener
-	s.mu.Unlock()
-	listener.Presence(meetingID, instance, online, version)
+	s.listenerOf().Presence(meetingID, instance, online, version)
 }
 
 // peek returns a loaded live meeting without counting a user, or nil.
