@@ -95,12 +95,12 @@ func (rep *report) markdown(w io.Writer) {
 		fmt.Fprintln(w)
 	}
 	if len(rep.rows) > 0 {
-		fmt.Fprintln(w, "| offered/s | achieved/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | acks | errors | timeouts | lost/dup/reordered | server CPU | server RSS (peak) | loadgen CPU |")
+		fmt.Fprintln(w, "| offered/s (nominal) | achieved/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | acks | errors | timeouts | lost/dup/reordered | server CPU | server RSS (peak) | loadgen CPU |")
 		fmt.Fprintln(w, "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |")
 		for _, r := range rep.rows {
-			offered := fmt.Sprintf("%.0f", float64(r.scheduled)/c.duration.Seconds())
+			offered := fmt.Sprintf("%.0f (%.0f)", float64(r.scheduled)/c.duration.Seconds(), r.rate)
 			if r.bursts > 0 {
-				offered += fmt.Sprintf(" (%d in bursts)", r.bursts)
+				offered = fmt.Sprintf("%.0f (%.0f + %d in bursts)", float64(r.scheduled)/c.duration.Seconds(), r.rate, r.bursts)
 			}
 			errs := r.errorText()
 			if r.backlog > 0 {

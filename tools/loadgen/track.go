@@ -46,9 +46,9 @@ type Histogram interface {
 // delivery is one seq of one meeting: who received it, when the last did, and
 // (once acked) who sent it, when it was scheduled and which step it belongs to.
 type delivery struct {
-	got       uint64 // bit per member
-	last      time.Time
-	sender    int // -1 until acked
+	got       uint64  // bit per member
+	at        []int64 // when each member received it, Unix nanoseconds
+	sender    int     // -1 until acked
 	scheduled time.Time
 	step      *StepStats
 	done      bool
@@ -106,9 +106,10 @@ func (f *Fanout) Arrived(r int, seq int64, t time.Time, counted bool) {
 	}
 	d = f.get(seq)
 	d.got |= 1 << r
-	if t.After(d.last) {
-		d.last = t
+	if d.at == nil {
+		d.at = make([]int64, f.members)
 	}
+	d.at[r] = t.UnixNano()
 	f.complete(d)
 }
 
@@ -127,9 +128,15 @@ func (f *Fanout) complete(d *delivery) {
 		return
 	}
 	d.done = true
-	lat := d.last.Sub(d.scheduled)
-	if f.members == 1 {
-		lat = 0
+	var last int64
+	for r, at := range d.at {
+		if r != d.sender {
+			last = max(last, at)
+		}
+	}
+	lat := time.Duration(0)
+	if last > 0 {
+		lat = time.Unix(0, last).Sub(d.scheduled)
 	}
 	d.step.mu.Lock()
 	_ = d.step.Latency.RecordValue(max(lat.Microseconds(), 1))
