@@ -85,7 +85,7 @@ func (rep *report) markdown(w io.Writer) {
 		name = "custom"
 	}
 	fmt.Fprintf(w, "\n#### %s: %s, %d meetings x %d sockets, %s\n\n", name, c.label, c.meetings, c.size, commandText(c))
-	fmt.Fprintf(w, "`%s` (load average before: %s; setup took %s)\n\n", strings.Join(os.Args, " "), rep.load, rep.setup.Round(time.Second))
+	fmt.Fprintf(w, "`%s` (load average before: %s; setup took %s)\n\n", commandLine(os.Args), rep.load, rep.setup.Round(time.Second))
 	if len(rep.idle) > 0 {
 		fmt.Fprintln(w, "| idle sockets | server RSS before | RSS with them | KiB a socket |")
 		fmt.Fprintln(w, "| ---: | ---: | ---: | ---: |")
@@ -149,4 +149,25 @@ func knee(rows []stepRow) string {
 		last = fmt.Sprintf("%.0f", r.rate)
 	}
 	return fmt.Sprintf("not reached: p99 within 100 ms up to %s/s", last)
+}
+
+// commandLine is the generator's command line as a shell would take it, without
+// -md (where this report is being written).
+func commandLine(args []string) string {
+	var out []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "-md" && i+1 < len(args) {
+			i++
+			continue
+		}
+		if strings.HasPrefix(a, "-md=") {
+			continue
+		}
+		if a == "" || strings.ContainsAny(a, " ?&*;'\"$") {
+			a = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+		}
+		out = append(out, a)
+	}
+	return strings.Join(out, " ")
 }
