@@ -365,7 +365,11 @@ func (lg *loadgen) setup(ctx context.Context) error {
 		}
 		return nil
 	}
-	r := &rest{base: lg.base, client: &http.Client{Timeout: 60 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 64}}}
+	// Idle REST connections are dropped before the server's read timeout would
+	// answer them with a 400 that net/http logs as unsolicited.
+	tr := &http.Transport{MaxIdleConnsPerHost: 64, IdleConnTimeout: 2 * time.Second}
+	defer tr.CloseIdleConnections()
+	r := &rest{base: lg.base, client: &http.Client{Timeout: 60 * time.Second, Transport: tr}}
 	if err := r.login(ctx, cfg.email, cfg.password); err != nil {
 		return err
 	}
