@@ -37,7 +37,7 @@ test-e2e: build
 	TAFEL_BIN=$(CURDIR)/$(BIN) npm run test:e2e
 
 lint: node_modules/.installed
-	@unformatted=$$(gofmt -l server schema frontend/*.go); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
+	@unformatted=$$(gofmt -l server schema tools frontend/*.go); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
 	npm run check
 
