@@ -62,6 +62,8 @@ type config struct {
 	workers     int
 	seed        uint64
 	md          string
+	quiet       time.Duration
+	keepGoing   bool
 	serverLog   string
 }
 
@@ -113,6 +115,8 @@ func parseFlags(args []string) (config, error) {
 	fs.IntVar(&c.workers, "workers", 8, "meetings set up at once")
 	fs.Uint64Var(&c.seed, "seed", 1, "random seed of the schedules")
 	fs.StringVar(&c.md, "md", "", "append the results as markdown to this file")
+	fs.DurationVar(&c.quiet, "quiet", 60*time.Second, "after a step, wait up to this long until the server has sent nothing for a second, so a backlog does not spill into the next step")
+	fs.BoolVar(&c.keepGoing, "keep-going", false, "run every step even after one achieved less than half its offered rate")
 	fs.StringVar(&c.serverLog, "server-log", "", "where the spawned server's output goes (default: a temporary file)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -195,6 +199,7 @@ type loadgen struct {
 	recording atomic.Bool
 
 	disconnects, badFrames, strayErrors, snapshots atomic.Int64
+	frames                                         atomic.Int64 // every frame the participant sockets received
 
 	meetings   []plannedMeeting
 	fans       []*Fanout
@@ -226,13 +231,21 @@ func run(ctx context.Context, cfg config, out io.Writer) error {
 			return err
 		}
 		time.Sleep(2 * time.Second) // presence settles
-		for _, r := range cfg.rates {
+		for i, r := range cfg.rates {
 			if ctx.Err() != nil {
 				break
 			}
 			row := lg.step(ctx, r)
 			row.print(out)
 			rep.rows = append(rep.rows, row)
+			if q := lg.waitQuiet(ctx, cfg.quiet); q > 2*time.Second {
+				fmt.Fprintf(out, "the server went on sending for %s after the step (answers after the drain: %d)\n", q.Round(time.Second), row.late.Load())
+			}
+			if !cfg.keepGoing && row.achieved < 0.5*r && i+1 < len(cfg.rates) {
+				rep.skipped = cfg.rates[i+1:]
+				fmt.Fprintf(out, "achieved under half the offered rate: the steps at %v/s are skipped (-keep-going runs them)\n", rep.skipped)
+				break
+			}
 		}
 	}
 	rep.disconnects, rep.snapshots, rep.strayErrors = lg.disconnects.Load(), lg.snapshots.Load(), lg.strayErrors.Load()
@@ -447,6 +460,21 @@ func (lg *loadgen) connectAll(ctx context.Context, n int) error {
 	return ctx.Err()
 }
 
+// waitQuiet waits until the participant sockets received nothing for a second,
+// at most max, and says how long that took.
+func (lg *loadgen) waitQuiet(ctx context.Context, max time.Duration) time.Duration {
+	start := time.Now()
+	for n := lg.frames.Load(); time.Since(start) < max && ctx.Err() == nil; {
+		time.Sleep(time.Second)
+		m := lg.frames.Load()
+		if m == n {
+			break
+		}
+		n = m
+	}
+	return time.Since(start)
+}
+
 // idleRow is resident memory with n idle sockets open.
 type idleRow struct {
 	sockets      int
@@ -561,6 +589,7 @@ func (lg *loadgen) step(ctx context.Context, rate float64) stepRow {
 		}
 	}
 	lg.recording.Store(false)
+	st.closed.Store(true)
 	close(stopPeak)
 	peakWG.Wait()
 	row.peakRSS = max(peak, row.rss)
@@ -580,6 +609,7 @@ func (lg *loadgen) step(ctx context.Context, rate float64) stepRow {
 	row.acks = st.acks.Load()
 	row.achieved = float64(st.inTime.Load()) / cfg.duration.Seconds()
 	row.backlog = st.backlog.Load()
+	row.late = &st.late
 	row.errors = st.errors
 	row.completed = st.stats.Completed
 	row.hist = st.stats.Latency.(*hdrhistogram.Histogram)

@@ -6,6 +6,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/HdrHistogram/hdrhistogram-go"
@@ -22,6 +23,7 @@ type stepRow struct {
 	errors               map[string]int
 	timeouts             int
 	backlog              int64
+	late                 *atomic.Int64 // answers that came after the drain (read after the quiet wait)
 	lost, dup, reordered int
 	unacked              int
 	hist                 *hdrhistogram.Histogram
@@ -76,6 +78,7 @@ type report struct {
 	idle                                []idleRow
 	rows                                []stepRow
 	disconnects, snapshots, strayErrors int64
+	skipped                             []float64 // steps not run: an earlier one was overloaded
 }
 
 func (rep *report) markdown(w io.Writer) {
@@ -110,8 +113,11 @@ func (rep *report) markdown(w io.Writer) {
 				offered, r.achieved, r.pct(50), r.pct(90), r.pct(99), r.pct(99.9), r.pct(100), r.acks, errs, r.timeouts,
 				r.lost, r.dup, r.reordered, r.cpu, float64(r.rss)/1024, float64(r.peakRSS)/1024, r.selfCPU)
 		}
+		for _, r := range rep.skipped {
+			fmt.Fprintf(w, "| (%.0f) | skipped: an earlier step achieved less than half its offered rate | | | | | | | | | | | | |\n", r)
+		}
 		fmt.Fprintln(w)
-		if k := knee(rep.rows); k != "" && len(rep.rows) > 1 {
+		if k := knee(rep.rows); k != "" && len(rep.rows)+len(rep.skipped) > 1 {
 			fmt.Fprintf(w, "Knee: %s.\n\n", k)
 		}
 	}

@@ -21,6 +21,8 @@ type step struct {
 	acks    atomic.Int64
 	inTime  atomic.Int64 // acks received before end
 	backlog atomic.Int64 // sends dropped because the socket's writer was still busy
+	closed  atomic.Bool  // drained and counted: later answers are only counted as late
+	late    atomic.Int64
 	mu      sync.Mutex
 	errors  map[string]int
 }
@@ -109,6 +111,7 @@ func (s *sock) readLoop() {
 			s.lg.disconnects.Add(1)
 			return
 		}
+		s.lg.frames.Add(1)
 		f, err := parseFrame(b)
 		if err != nil {
 			s.lg.badFrames.Add(1)
@@ -129,6 +132,10 @@ func (s *sock) readLoop() {
 				if f.Type == "error" {
 					s.lg.strayErrors.Add(1)
 				}
+				continue
+			}
+			if p.step.closed.Load() {
+				p.step.late.Add(1)
 				continue
 			}
 			if f.Type == "error" {
