@@ -20,6 +20,7 @@
 #                          memory of 1,000 and 5,000 sockets measured before its load
 #   TARGETS    [sqlite postgres baseline]
 #   RATES      [100,200,400,800,1600]  the steps of P
+#   BASELINE_RATES [100,200,400,800,1600,3200,6400]  the steps of P on the baseline, to find its knee
 #   STEP       [15s] each step of P;  SSTEP [20s] the step of S1 and S2;  DRAIN [5s]
 #   PG         [postgres://postgres@127.0.0.1:5432]  a fresh database is made per run and dropped
 #   OUT        [docs/BENCHMARKS.md]
@@ -29,6 +30,7 @@ cd "$(dirname "$0")/.."
 SCENARIOS=${SCENARIOS:-P S1 S2}
 TARGETS=${TARGETS:-sqlite postgres baseline}
 RATES=${RATES:-100,200,400,800,1600}
+BASELINE_RATES=${BASELINE_RATES:-100,200,400,800,1600,3200,6400}
 STEP=${STEP:-15s}
 SSTEP=${SSTEP:-20s}
 DRAIN=${DRAIN:-5s}
@@ -72,17 +74,17 @@ trap cleanup EXIT
   echo "### $LABEL"
   echo
   echo "Run by \`make bench-load\` (tools/bench-load.sh) on $(date -u '+%Y-%m-%d %H:%M UTC'): server \`$TAFEL\` built from commit $rev."
-  echo "Command: \`$(for v in TAFEL_REV LABEL SCENARIOS TARGETS RATES STEP SSTEP DRAIN EXTRA; do [ -n "${!v:-}" ] && printf "%s=\"%s\" " "$v" "${!v}"; done)make bench-load\`."
+  echo "Command: \`$(for v in TAFEL_REV LABEL SCENARIOS TARGETS RATES BASELINE_RATES STEP SSTEP DRAIN EXTRA; do [ -n "${!v:-}" ] && printf "%s=\"%s\" " "$v" "${!v}"; done)make bench-load\`."
   echo "Machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB RAM, $(go version | cut -d' ' -f3), $(uname -m);"
   echo "load average when it started: $(cut -d' ' -f1-3 /proc/loadavg) (the machine is shared, so numbers are noisy)."
-  echo "Settings: SCENARIOS=\"$SCENARIOS\" TARGETS=\"$TARGETS\" RATES=$RATES STEP=$STEP SSTEP=$SSTEP DRAIN=$DRAIN${EXTRA:+ EXTRA=\"$EXTRA\"}."
+  echo "Settings: SCENARIOS=\"$SCENARIOS\" TARGETS=\"$TARGETS\" RATES=$RATES BASELINE_RATES=$BASELINE_RATES STEP=$STEP SSTEP=$SSTEP DRAIN=$DRAIN${EXTRA:+ EXTRA=\"$EXTRA\"}."
 } > "$block"
 
 for target in $TARGETS; do
   for sc in $SCENARIOS; do
     args=(-scenario "$sc" -drain "$DRAIN" -md "$block")
     case $sc in
-      P) args+=(-rates "$RATES" -duration "$STEP") ;;
+      P) args+=(-rates "$([ "$target" = baseline ] && echo "$BASELINE_RATES" || echo "$RATES")" -duration "$STEP") ;;
       *) args+=(-duration "$SSTEP") ;;
     esac
     case $target in
