@@ -107,7 +107,7 @@ func parseFlags(args []string) (config, error) {
 	rates := fs.String("rates", "100", "total commands a second, comma-separated: one step each")
 	fs.Float64Var(&c.perPerson, "per-person", 0, "commands a second per participant (one step; overrides -rates)")
 	fs.DurationVar(&c.duration, "duration", 20*time.Second, "length of each step's schedule")
-	fs.DurationVar(&c.drain, "drain", 10*time.Second, "after a step, how long to wait for answers and events; what is still missing then is a timeout or lost")
+	fs.DurationVar(&c.drain, "drain", 10*time.Second, "after a step, how long to wait for every answer and event before waiting for the server to go quiet (-quiet)")
 	fs.StringVar(&c.command, "command", "edit", "edit: worry.edit of one's own revealed worry (worries round); rank: ranking.set (ranking round)")
 	fs.Float64Var(&c.burstFrac, "bursts", 0, "rank bursts: the fraction of meetings in which every participant sends once within one second")
 	fs.DurationVar(&c.burstEvery, "burst-every", 10*time.Second, "time between rank bursts")
@@ -115,7 +115,7 @@ func parseFlags(args []string) (config, error) {
 	fs.IntVar(&c.workers, "workers", 8, "meetings set up at once")
 	fs.Uint64Var(&c.seed, "seed", 1, "random seed of the schedules")
 	fs.StringVar(&c.md, "md", "", "append the results as markdown to this file")
-	fs.DurationVar(&c.quiet, "quiet", 60*time.Second, "after a step, wait up to this long until the server has sent nothing for a second, so a backlog does not spill into the next step")
+	fs.DurationVar(&c.quiet, "quiet", 60*time.Second, "after a step's drain, wait up to this long until the server has sent nothing for a second: what is unanswered then is a timeout, what never arrived is lost, and no backlog spills into the next step")
 	fs.BoolVar(&c.keepGoing, "keep-going", false, "run every step even after one achieved less than half its offered rate")
 	fs.StringVar(&c.serverLog, "server-log", "", "where the spawned server's output goes (default: a temporary file)")
 	if err := fs.Parse(args); err != nil {
@@ -200,6 +200,7 @@ type loadgen struct {
 
 	disconnects, badFrames, strayErrors, snapshots atomic.Int64
 	frames                                         atomic.Int64 // every frame the participant sockets received
+	late                                           atomic.Int64 // answers after their step was settled
 
 	meetings   []plannedMeeting
 	fans       []*Fanout
@@ -238,8 +239,8 @@ func run(ctx context.Context, cfg config, out io.Writer) error {
 			row := lg.step(ctx, r)
 			row.print(out)
 			rep.rows = append(rep.rows, row)
-			if q := lg.waitQuiet(ctx, cfg.quiet); q > 2*time.Second {
-				fmt.Fprintf(out, "the server went on sending for %s after the step (answers after the drain: %d)\n", q.Round(time.Second), row.late.Load())
+			if row.quiet > 2*time.Second {
+				fmt.Fprintf(out, "the server went on sending for %s after the drain\n", row.quiet.Round(time.Second))
 			}
 			if !cfg.keepGoing && row.achieved < 0.5*r && i+1 < len(cfg.rates) {
 				rep.skipped = cfg.rates[i+1:]
@@ -248,7 +249,7 @@ func run(ctx context.Context, cfg config, out io.Writer) error {
 			}
 		}
 	}
-	rep.disconnects, rep.snapshots, rep.strayErrors = lg.disconnects.Load(), lg.snapshots.Load(), lg.strayErrors.Load()
+	rep.disconnects, rep.snapshots, rep.strayErrors, rep.late = lg.disconnects.Load(), lg.snapshots.Load(), lg.strayErrors.Load(), lg.late.Load()
 	if cfg.md != "" {
 		f, err := os.OpenFile(cfg.md, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
 		if err != nil {
@@ -314,6 +315,7 @@ func (lg *loadgen) startServer(ctx context.Context) error {
 		lg.server.Env = env
 	}
 	lg.server.Stdout, lg.server.Stderr = logf, logf
+	lg.server.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM} // it ends with the generator
 	if err := lg.server.Start(); err != nil {
 		return err
 	}
@@ -588,6 +590,10 @@ func (lg *loadgen) step(ctx context.Context, rate float64) stepRow {
 			break
 		}
 	}
+	// A server behind on its work goes on answering after the drain: wait until it
+	// has sent nothing for a second, so that what is counted as timed out or lost
+	// below was never answered, not merely late (late ones are in the histogram).
+	row.quiet = lg.waitQuiet(ctx, cfg.quiet)
 	lg.recording.Store(false)
 	st.closed.Store(true)
 	close(stopPeak)
@@ -609,7 +615,6 @@ func (lg *loadgen) step(ctx context.Context, rate float64) stepRow {
 	row.acks = st.acks.Load()
 	row.achieved = float64(st.inTime.Load()) / cfg.duration.Seconds()
 	row.backlog = st.backlog.Load()
-	row.late = &st.late
 	row.errors = st.errors
 	row.completed = st.stats.Completed
 	row.hist = st.stats.Latency.(*hdrhistogram.Histogram)

@@ -6,7 +6,6 @@ import (
 	"os"
 	"sort"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/HdrHistogram/hdrhistogram-go"
@@ -23,7 +22,7 @@ type stepRow struct {
 	errors               map[string]int
 	timeouts             int
 	backlog              int64
-	late                 *atomic.Int64 // answers that came after the drain (read after the quiet wait)
+	quiet                time.Duration // how long the server went on sending after the drain
 	lost, dup, reordered int
 	unacked              int
 	hist                 *hdrhistogram.Histogram
@@ -78,6 +77,7 @@ type report struct {
 	idle                                []idleRow
 	rows                                []stepRow
 	disconnects, snapshots, strayErrors int64
+	late                                int64     // answers that came after their step was settled
 	skipped                             []float64 // steps not run: an earlier one was overloaded
 }
 
@@ -121,9 +121,9 @@ func (rep *report) markdown(w io.Writer) {
 			fmt.Fprintf(w, "Knee: %s.\n\n", k)
 		}
 	}
-	if rep.disconnects > 0 || rep.snapshots > 0 || rep.strayErrors > 0 {
-		fmt.Fprintf(w, "Sockets closed by the server: %d; snapshots received during the load (resyncs): %d; errors for no known command: %d.\n\n",
-			rep.disconnects, rep.snapshots, rep.strayErrors)
+	if rep.disconnects > 0 || rep.snapshots > 0 || rep.strayErrors > 0 || rep.late > 0 {
+		fmt.Fprintf(w, "Sockets closed by the server: %d; snapshots received during the load (resyncs): %d; errors for no known command: %d; answers after their step was counted: %d.\n\n",
+			rep.disconnects, rep.snapshots, rep.strayErrors, rep.late)
 	}
 }
 

@@ -22,7 +22,6 @@ type step struct {
 	inTime  atomic.Int64 // acks received before end
 	backlog atomic.Int64 // sends dropped because the socket's writer was still busy
 	closed  atomic.Bool  // drained and counted: later answers are only counted as late
-	late    atomic.Int64
 	mu      sync.Mutex
 	errors  map[string]int
 }
@@ -135,7 +134,7 @@ func (s *sock) readLoop() {
 				continue
 			}
 			if p.step.closed.Load() {
-				p.step.late.Add(1)
+				s.lg.late.Add(1)
 				continue
 			}
 			if f.Type == "error" {
