@@ -201,6 +201,8 @@ type loadgen struct {
 	disconnects, badFrames, strayErrors, snapshots atomic.Int64
 	frames                                         atomic.Int64 // every frame the participant sockets received
 	late                                           atomic.Int64 // answers after their step was settled
+	closeMu                                        sync.Mutex
+	closeCodes                                     map[int]int
 
 	meetings   []plannedMeeting
 	fans       []*Fanout
@@ -249,6 +251,9 @@ func run(ctx context.Context, cfg config, out io.Writer) error {
 			}
 		}
 	}
+	lg.closeMu.Lock()
+	rep.closeCodes = lg.closeCodes
+	lg.closeMu.Unlock()
 	rep.disconnects, rep.snapshots, rep.strayErrors, rep.late = lg.disconnects.Load(), lg.snapshots.Load(), lg.strayErrors.Load(), lg.late.Load()
 	if cfg.md != "" {
 		f, err := os.OpenFile(cfg.md, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
@@ -460,6 +465,16 @@ func (lg *loadgen) connectAll(ctx context.Context, n int) error {
 		return firstErr
 	}
 	return ctx.Err()
+}
+
+// countClose counts a socket the server closed, by close code (0: no close frame).
+func (lg *loadgen) countClose(code int) {
+	lg.closeMu.Lock()
+	defer lg.closeMu.Unlock()
+	if lg.closeCodes == nil {
+		lg.closeCodes = map[int]int{}
+	}
+	lg.closeCodes[code]++
 }
 
 // waitQuiet waits until the participant sockets received nothing for a second,

@@ -79,6 +79,7 @@ type report struct {
 	disconnects, snapshots, strayErrors int64
 	late                                int64     // answers that came after their step was settled
 	skipped                             []float64 // steps not run: an earlier one was overloaded
+	closeCodes                          map[int]int
 }
 
 func (rep *report) markdown(w io.Writer) {
@@ -124,6 +125,18 @@ func (rep *report) markdown(w io.Writer) {
 	if rep.disconnects > 0 || rep.snapshots > 0 || rep.strayErrors > 0 || rep.late > 0 {
 		fmt.Fprintf(w, "Sockets closed by the server: %d; snapshots received during the load (resyncs): %d; errors for no known command: %d; answers after their step was counted: %d.\n\n",
 			rep.disconnects, rep.snapshots, rep.strayErrors, rep.late)
+		if len(rep.closeCodes) > 0 {
+			var codes []int
+			for c := range rep.closeCodes {
+				codes = append(codes, c)
+			}
+			sort.Ints(codes)
+			var parts []string
+			for _, c := range codes {
+				parts = append(parts, fmt.Sprintf("%d: %d", c, rep.closeCodes[c]))
+			}
+			fmt.Fprintf(w, "Close codes of the closed sockets (0: no close frame): %s.\n\n", strings.Join(parts, ", "))
+		}
 	}
 }
 

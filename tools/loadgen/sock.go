@@ -108,6 +108,7 @@ func (s *sock) readLoop() {
 			}
 			s.closed.Store(int32(code) + 1)
 			s.lg.disconnects.Add(1)
+			s.lg.countClose(code)
 			return
 		}
 		s.lg.frames.Add(1)
