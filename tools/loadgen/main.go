@@ -204,11 +204,10 @@ type loadgen struct {
 	closeMu                                        sync.Mutex
 	closeCodes                                     map[int]int
 
-	meetings   []plannedMeeting
-	fans       []*Fanout
-	socks      []*sock           // meeting m's participant j is socks[m*size+j]; nil until connected
-	setupConns []*websocket.Conn // edit mode: the sockets that added their worries, kept for the load
-	out        io.Writer
+	meetings []plannedMeeting
+	fans     []*Fanout
+	socks    []*sock // meeting m's participant j is socks[m*size+j]; nil until connected
+	out      io.Writer
 }
 
 func run(ctx context.Context, cfg config, out io.Writer) error {
@@ -371,7 +370,6 @@ func (lg *loadgen) setup(ctx context.Context) error {
 	lg.meetings = make([]plannedMeeting, cfg.meetings)
 	lg.fans = make([]*Fanout, cfg.meetings)
 	lg.socks = make([]*sock, cfg.meetings*cfg.size)
-	lg.setupConns = make([]*websocket.Conn, cfg.meetings*cfg.size)
 	for i := range lg.fans {
 		lg.fans[i] = NewFanout(cfg.size)
 	}
@@ -409,8 +407,10 @@ func (lg *loadgen) setup(ctx context.Context) error {
 					return
 				}
 				lg.meetings[i] = pm
+				// Read them from now on: the server closes a socket that answers no
+				// ping for a minute, and setting up the rest can take longer.
 				for j, c := range conns {
-					lg.setupConns[i*cfg.size+j] = c
+					lg.startSock(i*cfg.size+j, c)
 				}
 				if n := done.Add(1); n%100 == 0 {
 					fmt.Fprintf(lg.out, "  %d meetings ready\n", n)
@@ -421,6 +421,16 @@ func (lg *loadgen) setup(ctx context.Context) error {
 	wg.Wait()
 	close(errc)
 	return <-errc
+}
+
+// startSock starts reading and writing socket i (participant i%size of meeting i/size).
+func (lg *loadgen) startSock(i int, conn *websocket.Conn) {
+	m, j := i/lg.cfg.size, i%lg.cfg.size
+	pm := lg.meetings[m]
+	s := &sock{conn: conn, fan: lg.fans[m], member: j, command: lg.cfg.command, worry: pm.people[j].worry,
+		ranks: rankCycle(pm.worries), prefix: fmt.Sprintf("L%d", i), lg: lg}
+	s.start()
+	lg.socks[i] = s
 }
 
 // connectAll connects the first n participant sockets (meeting by meeting).
@@ -438,25 +448,17 @@ func (lg *loadgen) connectAll(ctx context.Context, n int) error {
 				}
 				m, j := i/size, i%size
 				pm := lg.meetings[m]
-				s := &sock{fan: lg.fans[m], member: j, command: lg.cfg.command, worry: pm.people[j].worry,
-					ranks: rankCycle(pm.worries), prefix: fmt.Sprintf("L%d", i), lg: lg}
-				if c := lg.setupConns[i]; c != nil {
-					s.conn = c
-				} else {
-					conn, seq, err := dialSock(lg.base, pm.id, pm.people[j].token)
-					if err != nil {
-						mu.Lock()
-						if firstErr == nil {
-							firstErr = fmt.Errorf("socket %d: %w", i, err)
-						}
-						mu.Unlock()
-						continue
+				conn, seq, err := dialSock(lg.base, pm.id, pm.people[j].token)
+				if err != nil {
+					mu.Lock()
+					if firstErr == nil {
+						firstErr = fmt.Errorf("socket %d: %w", i, err)
 					}
-					s.conn = conn
-					lg.fans[m].Resynced(j, seq)
+					mu.Unlock()
+					continue
 				}
-				s.start()
-				lg.socks[i] = s
+				lg.fans[m].Resynced(j, seq)
+				lg.startSock(i, conn)
 			}
 		})
 	}
