@@ -550,7 +550,7 @@ func (lg *loadgen) step(ctx context.Context, rate float64) stepRow {
 	st.stats.Latency = hdrhistogram.New(1, 120_000_000, 3)
 	st.start = time.Now().Add(200 * time.Millisecond)
 	st.end = st.start.Add(cfg.duration)
-	row := stepRow{rate: rate, scheduled: len(sched), bursts: bursts, maxPerSecond: MaxPerWindow(sched, time.Second)}
+	row := stepRow{rate: rate, duration: cfg.duration, scheduled: len(sched), bursts: bursts, maxPerSecond: MaxPerWindow(sched, time.Second)}
 
 	cpu0, self0 := readProc(lg.pid), readProc(os.Getpid())
 	peak := int64(0)

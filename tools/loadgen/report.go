@@ -28,6 +28,7 @@ type stepRow struct {
 	hist                 *hdrhistogram.Histogram
 	cpu, selfCPU         float64 // percent of one core
 	rss, peakRSS         int64   // KiB
+	duration             time.Duration
 }
 
 func ms(us int64) string {
@@ -154,8 +155,28 @@ func commandText(c config) string {
 	return s + fmt.Sprintf(", %s a step", c.duration)
 }
 
-// knee says where p99 first passes 100 ms (or commands went unanswered).
+// knee says where p99 first passes 100 ms (or commands went unanswered), and
+// where the achieved rate first falls 5% short of the offered one.
 func knee(rows []stepRow) string {
+	return latencyKnee(rows) + "; " + throughputKnee(rows)
+}
+
+func throughputKnee(rows []stepRow) string {
+	last := ""
+	for _, r := range rows {
+		offered := float64(r.scheduled) / r.duration.Seconds()
+		if r.achieved < 0.95*offered {
+			if last == "" {
+				return fmt.Sprintf("throughput falls short already at %.0f/s (%.0f/s achieved)", r.rate, r.achieved)
+			}
+			return fmt.Sprintf("throughput keeps up to %s/s and falls short at %.0f/s (%.0f/s achieved)", last, r.rate, r.achieved)
+		}
+		last = fmt.Sprintf("%.0f", r.rate)
+	}
+	return fmt.Sprintf("throughput keeps up to %s/s", last)
+}
+
+func latencyKnee(rows []stepRow) string {
 	last := ""
 	for _, r := range rows {
 		bad := r.hist.TotalCount() == 0 || r.hist.ValueAtQuantile(99) > 100_000 || r.timeouts > 0 || r.lost > 0

@@ -3,6 +3,8 @@ package main
 import (
 	"testing"
 	"time"
+
+	"github.com/HdrHistogram/hdrhistogram-go"
 )
 
 // countHist is a histogram that keeps its values.
@@ -156,5 +158,31 @@ func TestFanoutResyncedRaisesLast(t *testing.T) {
 	f.Arrived(1, 39, time.Unix(0, 0), false)
 	if got := f.Settle(&StepStats{Latency: &countHist{}}); got.Reordered != 1 {
 		t.Errorf("an event older than the snapshot: reordered %d, want 1", got.Reordered)
+	}
+}
+
+func TestKnee(t *testing.T) {
+	row := func(rate float64, p99us int64, achieved float64) stepRow {
+		h := hdrhistogram.New(1, 120_000_000, 3)
+		_ = h.RecordValue(p99us)
+		return stepRow{rate: rate, scheduled: int(rate * 10), duration: 10 * time.Second, achieved: achieved, hist: h}
+	}
+	for _, tc := range []struct {
+		name string
+		rows []stepRow
+		want string
+	}{
+		{"Between", []stepRow{row(100, 20_000, 100), row(200, 90_000, 199), row(400, 300_000, 300)},
+			"between 200/s (p99 within 100 ms) and 400/s (p99 300 ms); throughput keeps up to 200/s and falls short at 400/s (300/s achieved)"},
+		{"NotReached", []stepRow{row(100, 20_000, 100), row(200, 30_000, 200)},
+			"not reached: p99 within 100 ms up to 200/s; throughput keeps up to 200/s"},
+		{"AtOnce", []stepRow{row(100, 500_000, 50)},
+			"p99 is over 100 ms already at 100/s; throughput falls short already at 100/s (50/s achieved)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := knee(tc.rows); got != tc.want {
+				t.Errorf("got  %q\nwant %q", got, tc.want)
+			}
+		})
 	}
 }
