@@ -115,7 +115,7 @@ func parseFlags(args []string) (config, error) {
 	fs.IntVar(&c.workers, "workers", 8, "meetings set up at once")
 	fs.Uint64Var(&c.seed, "seed", 1, "random seed of the schedules")
 	fs.StringVar(&c.md, "md", "", "append the results as markdown to this file")
-	fs.DurationVar(&c.quiet, "quiet", 60*time.Second, "after a step's drain, wait up to this long until the server has sent nothing for a second: what is unanswered then is a timeout, what never arrived is lost, and no backlog spills into the next step")
+	fs.DurationVar(&c.quiet, "quiet", 60*time.Second, "after a step's drain, wait up to this long until the server has sent nothing for 3 s: what is unanswered then is a timeout, what never arrived is lost, and no backlog spills into the next step")
 	fs.BoolVar(&c.keepGoing, "keep-going", false, "run every step even after one achieved less than half its offered rate")
 	fs.StringVar(&c.serverLog, "server-log", "", "where the spawned server's output goes (default: a temporary file)")
 	if err := fs.Parse(args); err != nil {
@@ -479,17 +479,21 @@ func (lg *loadgen) countClose(code int) {
 	lg.closeCodes[code]++
 }
 
-// waitQuiet waits until the participant sockets received nothing for a second,
+// quietFor is how long the participant sockets must receive nothing before the
+// server counts as done: a server starved of CPU on a loaded machine can pause
+// for more than a second.
+const quietFor = 3 * time.Second
+
+// waitQuiet waits until the participant sockets received nothing for quietFor,
 // at most max, and says how long that took.
 func (lg *loadgen) waitQuiet(ctx context.Context, max time.Duration) time.Duration {
 	start := time.Now()
-	for n := lg.frames.Load(); time.Since(start) < max && ctx.Err() == nil; {
-		time.Sleep(time.Second)
-		m := lg.frames.Load()
-		if m == n {
-			break
+	n, changed := lg.frames.Load(), time.Now()
+	for time.Since(start) < max && ctx.Err() == nil && time.Since(changed) < quietFor {
+		time.Sleep(250 * time.Millisecond)
+		if m := lg.frames.Load(); m != n {
+			n, changed = m, time.Now()
 		}
-		n = m
 	}
 	return time.Since(start)
 }

@@ -42,11 +42,21 @@ func (c *conn) enqueue(b []byte) {
 	select {
 	case c.out <- b:
 	default:
-		c.close() // cannot keep up: disconnected, as Tafel does (4008)
+		if c.drop() {
+			log.Printf("a socket could not keep up (%d frames waiting): disconnected", sendQueue)
+		}
 	}
 }
 
 func (c *conn) close() { c.once.Do(func() { close(c.done) }) }
+
+// drop disconnects a socket that cannot keep up, as Tafel does (4008), and says
+// whether this call did it.
+func (c *conn) drop() bool {
+	first := false
+	c.once.Do(func() { first = true; close(c.done) })
+	return first
+}
 
 type server struct {
 	mu    sync.Mutex
