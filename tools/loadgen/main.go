@@ -612,7 +612,7 @@ func (lg *loadgen) step(ctx context.Context, rate float64) stepRow {
 		}
 	}
 	// A server behind on its work goes on answering after the drain: wait until it
-	// has sent nothing for a second, so that what is counted as timed out or lost
+	// has sent nothing for quietFor, so that what is counted as timed out or lost
 	// below was never answered, not merely late (late ones are in the histogram).
 	row.quiet = lg.waitQuiet(ctx, cfg.quiet)
 	lg.recording.Store(false)
