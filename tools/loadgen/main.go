@@ -240,7 +240,7 @@ func run(ctx context.Context, cfg config, out io.Writer) error {
 			row := lg.step(ctx, r)
 			row.print(out)
 			rep.rows = append(rep.rows, row)
-			if row.quiet > 2*time.Second {
+			if row.quiet > quietFor+time.Second {
 				fmt.Fprintf(out, "the server went on sending for %s after the drain\n", row.quiet.Round(time.Second))
 			}
 			if !cfg.keepGoing && row.achieved < 0.5*r && i+1 < len(cfg.rates) {
