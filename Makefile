@@ -4,7 +4,7 @@ GO ?= go
 BIN := bin/tafel
 TAFEL_DATA_DIR ?= ./data
 
-.PHONY: run build frontend dev test test-go test-frontend test-e2e lint bench demo docker clean
+.PHONY: run build frontend dev test test-go test-frontend test-e2e lint bench bench-load demo docker clean
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -37,7 +37,7 @@ test-e2e: build
 	TAFEL_BIN=$(CURDIR)/$(BIN) npm run test:e2e
 
 lint: node_modules/.installed
-	@unformatted=$$(gofmt -l server schema frontend/*.go); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
+	@unformatted=$$(gofmt -l server schema tools frontend/*.go); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
 	npm run check
 
@@ -48,6 +48,10 @@ demo: build
 ## bench: Go benchmarks on SQLite and Postgres, written to docs/BENCHMARKS.md
 bench:
 	tools/bench.sh
+
+## bench-load: many meetings over real websockets (SQLite, Postgres, bare baseline), into docs/BENCHMARKS.md; not part of test
+bench-load:
+	tools/bench-load.sh
 
 docker:
 	docker build -f deploy/Dockerfile -t tafel .

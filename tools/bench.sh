@@ -4,6 +4,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=$(mktemp)
+# The load benchmark's blocks (tools/bench-load.sh, between <!-- load:... --> markers) are kept.
+load=$(mktemp)
+if [ -f docs/BENCHMARKS.md ]; then
+  awk '/^<!-- load:/{keep=1} keep{print} /^<!-- \/load:/{keep=0; print ""}' docs/BENCHMARKS.md > "$load"
+fi
 go test -run '^$' -bench . -benchtime "${BENCHTIME:-2s}" -count 1 ./server/... | tee "$out"
 {
   echo "# Benchmarks"
@@ -27,5 +32,14 @@ go test -run '^$' -bench . -benchtime "${BENCHTIME:-2s}" -count 1 ./server/... |
   echo '```'
   grep -E '^(Benchmark|goos|goarch|pkg|cpu)' "$out"
   echo '```'
+  if [ -s "$load" ]; then
+    echo
+    echo "## Load: many meetings over websockets (\`make bench-load\`)"
+    echo
+    echo "What each scenario does and how it is measured: tools/loadgen/README.md."
+    echo
+    cat "$load"
+  fi
 } > docs/BENCHMARKS.md
+rm -f "$load"
 echo "wrote docs/BENCHMARKS.md"
