@@ -56,7 +56,34 @@ type Store struct {
 
 // Open connects to databaseURL (postgres://...) or, when it is empty, to the SQLite
 // file tafel.db in dataDir, and applies the migrations that are not yet applied.
+// It refuses a schema newer than this binary knows (ErrSchemaNewer).
 func Open(ctx context.Context, databaseURL, dataDir string) (*Store, error) {
+	s, err := Connect(ctx, databaseURL, dataDir)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Migrate(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// SQLitePath is the file of the SQLite database that databaseURL and dataDir
+// select, and false when they select Postgres.
+func SQLitePath(databaseURL, dataDir string) (string, bool) {
+	if databaseURL != "" && !strings.HasPrefix(databaseURL, "sqlite:") {
+		return "", false
+	}
+	if path := strings.TrimPrefix(databaseURL, "sqlite:"); path != "" {
+		return path, true
+	}
+	return filepath.Join(dataDir, "tafel.db"), true
+}
+
+// Connect is Open without migrating: for reading the schema version, and for
+// tests that migrate step by step.
+func Connect(ctx context.Context, databaseURL, dataDir string) (*Store, error) {
 	cfg := &gorm.Config{Logger: logger.Discard, SkipDefaultTransaction: true, TranslateError: true}
 	var (
 		db      *gorm.DB
@@ -72,12 +99,11 @@ func Open(ctx context.Context, databaseURL, dataDir string) (*Store, error) {
 		}
 	case databaseURL == "" || strings.HasPrefix(databaseURL, "sqlite:"):
 		dialect = SQLite
-		path := strings.TrimPrefix(databaseURL, "sqlite:")
-		if path == "" {
+		path, _ := SQLitePath(databaseURL, dataDir)
+		if databaseURL == "" || databaseURL == "sqlite:" {
 			if err := os.MkdirAll(dataDir, 0o700); err != nil {
 				return nil, fmt.Errorf("data dir: %w", err)
 			}
-			path = filepath.Join(dataDir, "tafel.db")
 		}
 		// WAL for readers beside the writer, foreign keys on, and wait for locks.
 		dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_txlock=immediate"
@@ -107,10 +133,6 @@ func Open(ctx context.Context, databaseURL, dataDir string) (*Store, error) {
 		return nil, fmt.Errorf("connect %s: %w", dialect, err)
 	}
 	s := &Store{db: db, dialect: dialect, pool: pool, now: func() time.Time { return time.Now().UTC() }}
-	if err := s.Migrate(ctx); err != nil {
-		s.Close()
-		return nil, err
-	}
 	if dialect == SQLite {
 		s.writer = newSQLiteWriter(s)
 	}

@@ -203,18 +203,22 @@ func (m *Main) close() error {
 }
 
 func migrate(ctx context.Context, cfg Config, args []string, out io.Writer) error {
-	// Open applies every migration, so "up" is opening.
-	st, err := store.Open(ctx, cfg.DatabaseURL, cfg.DataDir)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
 	sub := "up"
 	if len(args) > 0 {
 		sub = args[0]
 	}
+	// Connect, not Open: "version" reads without migrating, "down" reverts the
+	// newest applied migration, not the newest known.
+	st, err := store.Connect(ctx, cfg.DatabaseURL, cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
 	switch sub {
 	case "up":
+		if err := st.Migrate(ctx); err != nil {
+			return err
+		}
 	case "down":
 		if err := st.MigrateDown(ctx); err != nil {
 			return err
