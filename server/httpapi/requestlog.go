@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -30,7 +31,7 @@ func RequestID(c *fiber.Ctx) string {
 // logged at debug level, as probes call them every few seconds.
 func (s *Server) requestLog(c *fiber.Ctx) error {
 	start := time.Now()
-	id := c.Get(requestIDHeader)
+	id := strings.Clone(c.Get(requestIDHeader)) // fasthttp reuses the header's bytes
 	if !plainToken(id) {
 		b := make([]byte, 8)
 		_, _ = rand.Read(b)

@@ -11,6 +11,7 @@ package metrics
 import (
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -36,8 +37,10 @@ const (
 type Metrics struct {
 	reg *prometheus.Registry
 
-	commands map[string]bool
-	codes    map[string]bool
+	// Label sets map a value to the set's own copy of it: a caller's string may
+	// alias a buffer that is reused (fasthttp's are), and a label keeps its string.
+	commands map[string]string
+	codes    map[string]string
 
 	sockets       *prometheus.GaugeVec
 	liveMeetings  prometheus.Gauge
@@ -56,14 +59,14 @@ type Metrics struct {
 }
 
 // Roles are the values of the "role" label of tafel_sockets_open.
-var roles = map[string]bool{
-	string(meeting.RoleCoordinator): true,
-	string(meeting.RoleScreen):      true,
-	string(meeting.RoleParticipant): true,
+var roles = map[string]string{
+	string(meeting.RoleCoordinator): string(meeting.RoleCoordinator),
+	string(meeting.RoleScreen):      string(meeting.RoleScreen),
+	string(meeting.RoleParticipant): string(meeting.RoleParticipant),
 }
 
 // httpMethods are the "method" label's set: a client can send any word as a method.
-var httpMethods = map[string]bool{"GET": true, "HEAD": true, "POST": true, "PUT": true, "PATCH": true, "DELETE": true, "OPTIONS": true}
+var httpMethods = map[string]string{"GET": "GET", "HEAD": "HEAD", "POST": "POST", "PUT": "PUT", "PATCH": "PATCH", "DELETE": "DELETE", "OPTIONS": "OPTIONS"}
 
 // errorCodes are the domain's stable error codes; with "ok" they are the "code" label's set.
 var errorCodes = []string{
@@ -85,12 +88,12 @@ const (
 // New returns a fresh registry with Tafel's metrics and the Go runtime and process
 // collectors.
 func New() *Metrics {
-	m := &Metrics{reg: prometheus.NewRegistry(), commands: map[string]bool{}, codes: map[string]bool{CodeOK: true}}
+	m := &Metrics{reg: prometheus.NewRegistry(), commands: map[string]string{}, codes: map[string]string{CodeOK: CodeOK}}
 	for _, c := range meeting.CommandNames() {
-		m.commands[c] = true
+		m.commands[c] = c
 	}
 	for _, c := range errorCodes {
-		m.codes[c] = true
+		m.codes[c] = c
 	}
 	m.sockets = prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "tafel_sockets_open",
 		Help: "Open websocket connections on this instance, by role."}, []string{"role"})
@@ -143,9 +146,10 @@ func (m *Metrics) Handler() http.Handler {
 	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg})
 }
 
-func (m *Metrics) role(r string) string {
-	if roles[r] {
-		return r
+// label is set's own copy of v, or Other when v is not in it.
+func label(set map[string]string, v string) string {
+	if l, ok := set[v]; ok {
+		return l
 	}
 	return Other
 }
@@ -155,7 +159,7 @@ func (m *Metrics) SocketOpened(role string) {
 	if m == nil {
 		return
 	}
-	m.sockets.WithLabelValues(m.role(role)).Inc()
+	m.sockets.WithLabelValues(label(roles, role)).Inc()
 }
 
 // SocketClosed counts the end of a socket that SocketOpened counted, with the same role.
@@ -163,7 +167,7 @@ func (m *Metrics) SocketClosed(role string) {
 	if m == nil {
 		return
 	}
-	m.sockets.WithLabelValues(m.role(role)).Dec()
+	m.sockets.WithLabelValues(label(roles, role)).Dec()
 }
 
 // LiveMeetings sets how many meetings have a socket open on this instance.
@@ -181,13 +185,7 @@ func (m *Metrics) CommandDone(name, code string, decide, store, fanout time.Dura
 	if m == nil {
 		return
 	}
-	if !m.commands[name] {
-		name = Other
-	}
-	if !m.codes[code] {
-		code = Other
-	}
-	m.commandsTotal.WithLabelValues(name, code).Inc()
+	m.commandsTotal.WithLabelValues(label(m.commands, name), label(m.codes, code)).Inc()
 	for _, s := range []struct {
 		stage string
 		d     time.Duration
@@ -265,9 +263,6 @@ func (m *Metrics) HTTPRequest(method, route string, status int, d time.Duration)
 	if m == nil {
 		return
 	}
-	if !httpMethods[method] {
-		method = Other
-	}
-	m.httpRequests.WithLabelValues(method, route, strconv.Itoa(status)).Inc()
+	m.httpRequests.WithLabelValues(label(httpMethods, method), strings.Clone(route), strconv.Itoa(status)).Inc()
 	m.httpDuration.Observe(d.Seconds())
 }

@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"strings"
@@ -17,9 +18,13 @@ import (
 	"syscall"
 	"time"
 
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/trace"
+
 	"github.com/tafel-met/tafel/frontend"
 	"github.com/tafel-met/tafel/server/app"
 	"github.com/tafel-met/tafel/server/httpapi"
+	"github.com/tafel-met/tafel/server/metrics"
 	"github.com/tafel-met/tafel/server/realtime"
 	"github.com/tafel-met/tafel/server/realtime/redisbroker"
 	"github.com/tafel-met/tafel/server/store"
@@ -88,8 +93,17 @@ type Main struct {
 	Hub    *realtime.Hub
 	HTTP   *httpapi.Server
 	Broker app.Broker
+	// Metrics is always there (counting costs next to nothing); it is served only
+	// when TAFEL_METRICS_ADDR is set.
+	Metrics *metrics.Metrics
+	// Tracer traces commands; it records nothing unless OTEL_EXPORTER_OTLP_ENDPOINT is set.
+	Tracer trace.Tracer
 	ln     net.Listener
 	served chan error
+
+	metricsLn      net.Listener
+	metricsSrv     *http.Server
+	tracerProvider *sdktrace.TracerProvider
 
 	stopPurge, purgeDone chan struct{}
 	stopPresence         context.CancelFunc
@@ -99,9 +113,7 @@ type Main struct {
 
 // NewMain returns an unstarted server.
 func NewMain(cfg Config, out io.Writer) *Main {
-	level := slog.LevelInfo
-	_ = level.UnmarshalText([]byte(cfg.LogLevel))
-	return &Main{Config: cfg, Out: out, Log: slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: level}))}
+	return &Main{Config: cfg, Out: out, Log: newLogger(out, cfg.LogFormat, cfg.LogLevel), Metrics: metrics.New()}
 }
 
 // Addr is the address the server listens on, once Run returned.
@@ -111,9 +123,16 @@ func (m *Main) Addr() string { return m.ln.Addr().String() }
 func (m *Main) Run(ctx context.Context) error {
 	st, err := store.Open(ctx, m.Config.DatabaseURL, m.Config.DataDir)
 	if err != nil {
+		m.Log.Error("cannot open the database", "err", err)
 		return err
 	}
 	m.Store = st
+	if err := st.Observe(m.Metrics); err != nil {
+		return err
+	}
+	if err := m.startTracing(ctx); err != nil {
+		return err
+	}
 	if m.Config.RedisURL != "" {
 		if m.Broker, err = redisbroker.New(ctx, m.Config.RedisURL, m.Log); err != nil {
 			return err
@@ -134,6 +153,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.HTTP = httpapi.New(httpapi.Config{BaseURL: m.Config.BaseURL, IdleTimeout: m.Config.IdleTimeout, MaxSession: m.Config.MaxSession,
 		AllowedOrigins: m.Config.AllowedOrigins,
 		TrustedProxies: m.Config.TrustedProxies,
+		Requests:       m.Metrics,
 		OIDC:           httpapi.OIDCConfig{Issuer: m.Config.OIDCIssuer, ClientID: m.Config.OIDCClientID, ClientSecret: m.Config.OIDCClientSecret},
 	}, st, m.App, m.Hub, dist, m.Log)
 	if err := m.printSetupLink(ctx); err != nil {
@@ -145,12 +165,17 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	m.served = make(chan error, 1)
 	go func() { m.served <- m.HTTP.Listener(m.ln) }()
+	if m.Config.MetricsAddr != "" {
+		if err := m.startMetrics(); err != nil {
+			return err
+		}
+	}
 	if m.Config.PurgeEvery > 0 {
 		m.stopPurge = make(chan struct{})
 		m.purgeDone = make(chan struct{})
 		go m.purgeLoop()
 	}
-	m.Log.Info("tafel is serving", "addr", m.ln.Addr().String(), "database", st.Dialect(), "url", m.Config.BaseURL)
+	m.Log.Info("tafel is serving", "addr", m.ln.Addr().String(), "database", st.Dialect(), "url", m.Config.BaseURL, "metrics", m.MetricsAddr())
 	return nil
 }
 
@@ -193,12 +218,14 @@ func (m *Main) close() error {
 	if m.HTTP != nil && m.ln != nil {
 		errs = append(errs, m.HTTP.Shutdown())
 	}
+	errs = append(errs, m.stopMetrics())
 	if m.Broker != nil {
 		errs = append(errs, m.Broker.Close())
 	}
 	if m.Store != nil {
 		errs = append(errs, m.Store.Close())
 	}
+	errs = append(errs, m.stopTracing())
 	return errors.Join(errs...)
 }
 
@@ -343,8 +370,12 @@ func (m *Main) purgeLoop() {
 		n, err := purge(ctx, m.Store, m.Config.RetentionDays, time.Now(), false, io.Discard, m.App.CloseErased)
 		cancel()
 		if err != nil {
+			m.Metrics.PurgeRun(metrics.PurgeError, n)
 			m.Log.Error("purge failed", "err", err)
-		} else if n > 0 {
+		} else {
+			m.Metrics.PurgeRun(metrics.PurgeOK, n)
+		}
+		if err == nil && n > 0 {
 			m.Log.Info("purged closed meetings past their retention", "meetings", n)
 		}
 		select {
