@@ -118,6 +118,9 @@ Usage:
   tafel purge [--dry-run]      delete closed meetings whose retention has run out (also runs every TAFEL_PURGE_EVERY)
   tafel demo                   serve with a demo organisation and a meeting that simulated phones join and fill
   tafel audit verify           check the audit log's hash chain; exits 1 if a row was changed, inserted or removed
+  tafel backup FILE            write a consistent copy of the SQLite database to FILE, also while the server runs
+  tafel restore [--force] FILE put a backup in place of the SQLite database (refused while a server uses it, unless --force)
+  tafel healthcheck            exit 0 if the server on TAFEL_ADDR is ready (GET /readyz), 1 if not: for container health checks
   tafel --help                 this text
 
 Environment (NAME_FILE reads the value from a file, for secrets):

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -70,6 +71,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return purgeCommand(ctx, cfg, args, stdout)
 	case "demo":
 		return demo(ctx, cfg, stdout)
+	case "backup":
+		return backupCommand(ctx, cfg, args, stdout)
+	case "restore":
+		return restoreCommand(ctx, cfg, args, stdout)
+	case "healthcheck":
+		return healthcheckCommand(ctx, cfg, stdout)
 	}
 	printHelp(stdout)
 	return fmt.Errorf("unknown command %q", cmd)
@@ -105,6 +112,7 @@ type Main struct {
 	metricsSrv     *http.Server
 	tracerProvider *sdktrace.TracerProvider
 
+	unlock               func() // releases the SQLite database's lock
 	stopPurge, purgeDone chan struct{}
 	stopPresence         context.CancelFunc
 	closeOnce            sync.Once
@@ -121,6 +129,18 @@ func (m *Main) Addr() string { return m.ln.Addr().String() }
 
 // Run opens the database (migrating it), starts the hub and begins serving.
 func (m *Main) Run(ctx context.Context) error {
+	if path, ok := store.SQLitePath(m.Config.DatabaseURL, m.Config.DataDir); ok {
+		// One server per SQLite file; the lock also tells restore that one runs.
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+			return fmt.Errorf("data dir: %w", err)
+		}
+		unlock, err := lockDatabase(path)
+		if err != nil {
+			m.Log.Error("cannot open the database", "err", err)
+			return err
+		}
+		m.unlock = unlock
+	}
 	st, err := store.Open(ctx, m.Config.DatabaseURL, m.Config.DataDir)
 	if err != nil {
 		m.Log.Error("cannot open the database", "err", err)
@@ -226,6 +246,9 @@ func (m *Main) close() error {
 		errs = append(errs, m.Store.Close())
 	}
 	errs = append(errs, m.stopTracing())
+	if m.unlock != nil {
+		m.unlock()
+	}
 	return errors.Join(errs...)
 }
 
