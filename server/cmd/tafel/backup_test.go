@@ -7,7 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -17,6 +19,7 @@ import (
 
 	"github.com/tafel-met/tafel/server/meeting"
 	"github.com/tafel-met/tafel/server/store"
+	"github.com/tafel-met/tafel/server/store/storetest"
 )
 
 // committer adds worries from a phone until stopped, counting what was acknowledged.
@@ -264,4 +267,101 @@ func TestMigrateVersionCommand(t *testing.T) {
 		t.Fatalf("log does not say why: %s", logs.String())
 	}
 	step([]string{"migrate", "version"}, fmt.Sprintf("sqlite schema at version %d\n", head+1))
+}
+
+// TestPostgresDumpRestoreDrill runs docs/operations.md's PostgreSQL procedure for
+// real: pg_dump of a schema that a meeting used, as the superuser (who alone passes
+// the forced row-level security), pg_restore into a new database keeping the
+// owners, then tafel audit verify and the meeting, as the application's role.
+func TestPostgresDumpRestoreDrill(t *testing.T) {
+	for _, tool := range []string{"pg_dump", "pg_restore"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			if os.Getenv("CI") == "true" {
+				t.Fatalf("%s is needed in CI: %v", tool, err)
+			}
+			t.Skipf("%s not installed: %v", tool, err)
+		}
+	}
+	ctx := context.Background()
+	appURL := storetest.AppURL(t)
+	srv := startOpsServer(t, appURL, io.Discard, nil)
+	coord := srv.coordinator("Gemeente Voorbeeld")
+	closed := closeQuickly(t, srv, coord)
+	before, err := srv.main.Store.EventsSince(ctx, closed.ID, 0, 1<<62)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, _ := url.Parse(appURL)
+	schema := u.Query().Get("search_path")
+	base := storetest.PostgresURL()
+
+	dump := filepath.Join(t.TempDir(), "tafel.dump")
+	pgTool(t, "pg_dump", "--format=custom", "--schema="+schema, "--file="+dump, base)
+
+	db, err := sql.Open("pgx", base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	name := "tafel_drill_" + strings.TrimPrefix(schema, "t_")
+	if _, err := db.Exec("CREATE DATABASE " + name); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _, _ = db.Exec("DROP DATABASE " + name + " WITH (FORCE)") })
+	target, _ := url.Parse(base)
+	target.Path = "/" + name
+	pgTool(t, "pg_restore", "--exit-on-error", "--dbname="+target.String(), dump)
+
+	// The application's view of the restored database: same schema, same role.
+	restored := *u
+	restored.Host, restored.Path = target.Host, target.Path
+	getenv := func(k string) string { return map[string]string{"DATABASE_URL": restored.String()}[k] }
+	var out bytes.Buffer
+	if err := run(ctx, []string{"audit", "verify"}, getenv, nil, &out); err != nil || !strings.Contains(out.String(), "the chain is intact") {
+		t.Fatalf("audit verify on the restored database: %v %s", err, out.String())
+	}
+	st, err := store.Open(ctx, restored.String(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	after, err := st.EventsSince(ctx, closed.ID, 0, 1<<62)
+	if err != nil || len(after) != len(before) {
+		t.Fatalf("restored meeting: %d events of %d, %v", len(after), len(before), err)
+	}
+	for i := range after {
+		if after[i].Seq != before[i].Seq || !bytes.Equal(after[i].Data, before[i].Data) {
+			t.Fatalf("restored event %d differs", i+1)
+		}
+	}
+	if versions, err := st.PlanVersions(ctx, closed.ID); err != nil || len(versions) != 1 {
+		t.Fatalf("restored plan: %v %v", versions, err)
+	}
+	var forced int
+	if err := db.QueryRow(`SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+		WHERE n.nspname = $1 AND c.relforcerowsecurity`, schema).Scan(&forced); err != nil {
+		t.Fatal(err)
+	}
+	rdb, err := sql.Open("pgx", target.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rdb.Close()
+	var owner string
+	var restoredForced int
+	if err := rdb.QueryRow(`SELECT count(*) FILTER (WHERE c.relforcerowsecurity), max(pg_get_userbyid(c.relowner)) FROM pg_class c
+		JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind = 'r' AND c.relname != 'schema_migrations'`, schema).Scan(&restoredForced, &owner); err != nil {
+		t.Fatal(err)
+	}
+	if restoredForced == 0 || restoredForced != forced || owner != storetest.AppRole {
+		t.Fatalf("restored tables: %d with forced row-level security (%d before), owner %s", restoredForced, forced, owner)
+	}
+}
+
+func pgTool(t *testing.T, name string, args ...string) {
+	t.Helper()
+	out, err := exec.Command(name, args...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s: %v\n%s", name, err, out)
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -313,5 +314,19 @@ func TestLogFormatDefault(t *testing.T) {
 	newLogger(&b, "text", "info").Info("tafel is serving")
 	if !strings.HasPrefix(b.String(), "time=") {
 		t.Fatalf("text log line: %s", b.String())
+	}
+}
+
+// TestOperationsDocListsEveryVariable keeps docs/operations.md's table of variables
+// in step with the settings tafel --help prints.
+func TestOperationsDocListsEveryVariable(t *testing.T) {
+	doc, err := os.ReadFile("../../../docs/operations.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range settings {
+		if !strings.Contains(string(doc), "| `"+s.env+"` |") {
+			t.Errorf("docs/operations.md has no row for %s", s.env)
+		}
 	}
 }
