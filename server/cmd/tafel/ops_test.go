@@ -104,6 +104,10 @@ func TestMetricsDuringAMeeting(t *testing.T) {
 			closed := closeQuickly(t, srv, coord)
 			coord.snapshot(closed.ID)
 			coord.snapshot(closed.ID)
+			// Paths nobody routes stay out of the labels too.
+			srv.request("GET", "/family/zonneveld-4711", "", nil)
+			srv.request("DELETE", "/api/nothing/here-4711", "", nil)
+			srv.request("BREW", "/koffie-4711", "", nil)
 
 			code, scrape := get(t, metricsURL+"/metrics")
 			if code != 200 {
@@ -132,7 +136,7 @@ func TestMetricsDuringAMeeting(t *testing.T) {
 			if !strings.Contains(scrape, "go_goroutines ") || !strings.Contains(scrape, "process_resident_memory_bytes ") {
 				t.Error("no Go runtime or process metrics")
 			}
-			if strings.Contains(scrape, closed.ID) || strings.Contains(scrape, "Sanne") {
+			if strings.Contains(scrape, closed.ID) || strings.Contains(scrape, "Sanne") || strings.Contains(scrape, "4711") {
 				t.Error("a meeting id or a name reached /metrics")
 			}
 			// The purge that runs at start is counted once it is done.
