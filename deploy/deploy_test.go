@@ -357,7 +357,7 @@ func knownMetrics(t *testing.T) map[string]bool {
 	m.SlowClose()
 	m.DBError()
 	m.RedisError()
-	m.AuditWrite()
+	m.AuditWrites(1)
 	m.PurgeRun(metrics.PurgeOK, 1)
 	m.HTTPRequest("GET", "/", 200, 1)
 	mfs, err := m.Registry().Gather()

@@ -220,7 +220,8 @@ func (m *Metrics) SlowClose() {
 	m.slowCloses.Inc()
 }
 
-// DBError counts a failed database operation.
+// DBError counts a failed database operation. The store reports its own
+// (store.Observe): the command path need not.
 func (m *Metrics) DBError() {
 	if m == nil {
 		return
@@ -236,12 +237,13 @@ func (m *Metrics) RedisError() {
 	m.redisErrors.Inc()
 }
 
-// AuditWrite counts one audit record written.
-func (m *Metrics) AuditWrite() {
+// AuditWrites counts n audit records written. The store reports them itself
+// (store.Observe): the command path need not.
+func (m *Metrics) AuditWrites(n int) {
 	if m == nil {
 		return
 	}
-	m.auditWrites.Inc()
+	m.auditWrites.Add(float64(n))
 }
 
 // PurgeRun counts one run of the retention purge with its outcome (PurgeOK or

@@ -18,6 +18,7 @@ import (
 
 	"github.com/glebarez/sqlite"
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
 	"gorm.io/driver/postgres"
@@ -52,6 +53,8 @@ type Store struct {
 	// last in a meeting's commit, after its writes (one that waits on a lock
 	// the test holds, say), or "".
 	holdCommit func(meetingID string) string
+	// observer hears of database faults and audit writes (Observe).
+	observer *observerHolder
 }
 
 // Open connects to databaseURL (postgres://...) or, when it is empty, to the SQLite
@@ -86,15 +89,16 @@ func SQLitePath(databaseURL, dataDir string) (string, bool) {
 func Connect(ctx context.Context, databaseURL, dataDir string) (*Store, error) {
 	cfg := &gorm.Config{Logger: logger.Discard, SkipDefaultTransaction: true, TranslateError: true}
 	var (
-		db      *gorm.DB
-		err     error
-		dialect Dialect
-		pool    *pgxpool.Pool
+		db       *gorm.DB
+		err      error
+		dialect  Dialect
+		pool     *pgxpool.Pool
+		observed = &observerHolder{}
 	)
 	switch {
 	case strings.HasPrefix(databaseURL, "postgres://") || strings.HasPrefix(databaseURL, "postgresql://"):
 		dialect = Postgres
-		if pool, err = openPool(ctx, databaseURL); err == nil {
+		if pool, err = openPool(ctx, databaseURL, pgObserver{observed}); err == nil {
 			db, err = gorm.Open(postgres.New(postgres.Config{Conn: stdlib.OpenDBFromPool(pool)}), cfg)
 		}
 	case databaseURL == "" || strings.HasPrefix(databaseURL, "sqlite:"):
@@ -132,8 +136,12 @@ func Connect(ctx context.Context, databaseURL, dataDir string) (*Store, error) {
 		sqlDB.Close()
 		return nil, fmt.Errorf("connect %s: %w", dialect, err)
 	}
-	s := &Store{db: db, dialect: dialect, pool: pool, now: func() time.Time { return time.Now().UTC() }}
+	s := &Store{db: db, dialect: dialect, pool: pool, observer: observed, now: func() time.Time { return time.Now().UTC() }}
 	if dialect == SQLite {
+		if err := observeGORM(db, observed); err != nil {
+			sqlDB.Close()
+			return nil, err
+		}
 		s.writer = newSQLiteWriter(s)
 	}
 	return s, nil
@@ -159,11 +167,12 @@ func (s *Store) Close() error {
 }
 
 // openPool opens Postgres's connection pool.
-func openPool(ctx context.Context, url string) (*pgxpool.Pool, error) {
+func openPool(ctx context.Context, url string, tracer pgx.QueryTracer) (*pgxpool.Pool, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, err
 	}
+	cfg.ConnConfig.Tracer = tracer
 	if cfg.MaxConns < 20 && !strings.Contains(url, "pool_max_conns") {
 		cfg.MaxConns = 20
 	}

@@ -147,9 +147,7 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	m.Store = st
-	if err := st.Observe(m.Metrics); err != nil {
-		return err
-	}
+	st.Observe(m.Metrics)
 	if err := m.startTracing(ctx); err != nil {
 		return err
 	}
