@@ -48,8 +48,23 @@ func PoolForTest(s *Store) *pgxpool.Pool { return s.pool }
 // constraints, triggers, functions and row-level security policies), without the
 // migrations' own table, so that two schemas can be compared as text.
 func SchemaForTest(s *Store) (string, error) {
-	queries := []string{`SELECT type || ' ' || name || ' ' || tbl_name || ' ' || COALESCE(sql, '') FROM sqlite_master
-		WHERE name NOT LIKE 'sqlite_%' AND tbl_name != 'schema_migrations' ORDER BY type, name`}
+	// SQLite keeps each table's CREATE statement as written, and ALTER TABLE RENAME
+	// quotes the name in it: the shape is the columns, keys and indexes, plus the
+	// statements with quotes and spacing taken out.
+	perTable := func(cols, pragma string) string {
+		return `SELECT ` + cols + ` FROM sqlite_master m, ` + pragma + `(m.name) p
+			WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name != 'schema_migrations' ORDER BY 1`
+	}
+	queries := []string{
+		perTable(`m.name || '.' || printf('%03d', p.cid) || ' ' || p.name || ' ' || p.type || ' notnull=' || p."notnull" ||
+			' default=' || COALESCE(p.dflt_value, '') || ' pk=' || p.pk`, "pragma_table_info"),
+		perTable(`m.name || ' index ' || p.name || ' unique=' || p."unique" || ' ' || p.origin || ' partial=' || p.partial ||
+			' (' || (SELECT group_concat(ii.name, ',') FROM pragma_index_info(p.name) ii) || ')'`, "pragma_index_list"),
+		perTable(`m.name || ' references ' || p."table" || '(' || p."to" || ') from ' || p."from" || ' ' || p.on_update || ' ' || p.on_delete`,
+			"pragma_foreign_key_list"),
+		`SELECT type || ' ' || name || ' ' || replace(replace(replace(sql, '"', ''), char(10), ' '), char(9), ' ') FROM sqlite_master
+			WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' AND tbl_name != 'schema_migrations' ORDER BY type, name`,
+	}
 	if s.dialect == Postgres {
 		queries = []string{
 			`SELECT table_name || '.' || column_name || ' ' || data_type || ' ' || is_nullable || ' ' || COALESCE(column_default, '')
@@ -75,6 +90,9 @@ func SchemaForTest(s *Store) (string, error) {
 		out = append(out, rows...)
 	}
 	text := strings.Join(out, "\n")
+	if s.dialect == SQLite {
+		text = strings.Join(strings.FieldsFunc(text, func(r rune) bool { return r == ' ' }), " ")
+	}
 	if s.dialect == Postgres {
 		// Each test has its own schema; its name is no part of the shape.
 		var name string
