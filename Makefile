@@ -53,8 +53,10 @@ bench:
 bench-load:
 	tools/bench-load.sh
 
+## docker: the container image, reproducibly (timestamps from the last commit)
 docker:
-	docker build -f deploy/Dockerfile -t tafel .
+	docker buildx build -f deploy/Dockerfile -t tafel --build-arg SOURCE_DATE_EPOCH=$$(git log -1 --pretty=%ct) \
+		--output type=docker,rewrite-timestamp=true .
 
 clean:
 	rm -rf bin frontend/dist test-results data-demo

@@ -61,7 +61,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 			Outcome: "denied", Detail: c.Method() + " " + clipPath(c.Path())})
 	}
 	if code == meeting.ECodeInternal {
-		s.log.Error("request failed", "method", c.Method(), "path", c.Route().Path, "err", err)
+		s.log.Error("request failed", "request_id", RequestID(c), "method", c.Method(), "route", c.Route().Path, "err", err)
 	}
 	c.Set("Cache-Control", "no-store")
 	return c.Status(status(code)).JSON(fiber.Map{"code": code, "message": meeting.ErrorMessage(err)})

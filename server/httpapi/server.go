@@ -30,6 +30,8 @@ type Config struct {
 	// TrustedProxies are the addresses (or CIDR ranges) of reverse proxies whose
 	// X-Forwarded-For names the client; throttling and the audit log use it.
 	TrustedProxies []string
+	// Requests, if set, is told of every answered request (the metrics).
+	Requests RequestObserver
 }
 
 // Server is Tafel's HTTP server.
@@ -84,7 +86,7 @@ func New(cfg Config, st *store.Store, live *app.Service, hub *realtime.Hub, dist
 
 func (s *Server) routes(dist fs.FS) {
 	app := s.app
-	app.Use(s.securityHeaders)
+	app.Use(s.requestLog, s.securityHeaders)
 	app.Get("/healthz", func(c *fiber.Ctx) error { return c.JSON(fiber.Map{"status": "ok"}) })
 	app.Get("/readyz", s.ready)
 

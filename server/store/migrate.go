@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"sort"
@@ -74,15 +75,30 @@ func headVersion(d Dialect) (int, error) {
 	return ms[len(ms)-1].version, nil
 }
 
-func (s *Store) ensureVersionTable(ctx context.Context) error {
-	return s.db.WithContext(ctx).Exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
-		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`).Error
+// Versions lists the schema versions this binary knows for the dialect, oldest first.
+func Versions(d Dialect) ([]int, error) {
+	ms, err := migrations(d)
+	var vs []int
+	for _, m := range ms {
+		vs = append(vs, m.version)
+	}
+	return vs, err
 }
 
-// Version returns the highest migration applied, 0 for an empty database.
+// ErrSchemaNewer means the database was migrated by a newer version of Tafel.
+var ErrSchemaNewer = errors.New("schema newer than this binary knows")
+
+func schemaNewer(cur, head int) error {
+	return fmt.Errorf("%w: the database schema is at version %d, but this version of tafel knows migrations up to %d only. "+
+		"A newer tafel has migrated it: run that version (during a rolling upgrade, upgrade this instance too), "+
+		"or migrate down with the newer binary ('tafel migrate down') before going back", ErrSchemaNewer, cur, head)
+}
+
+// Version returns the highest migration applied, 0 for an empty database. It
+// changes nothing.
 func (s *Store) Version(ctx context.Context) (int, error) {
-	if err := s.ensureVersionTable(ctx); err != nil {
-		return 0, err
+	if !s.db.WithContext(ctx).Migrator().HasTable("schema_migrations") {
+		return 0, nil
 	}
 	var v *int
 	if err := s.db.WithContext(ctx).Raw(`SELECT MAX(version) FROM schema_migrations`).Scan(&v).Error; err != nil {
@@ -94,11 +110,27 @@ func (s *Store) Version(ctx context.Context) (int, error) {
 	return *v, nil
 }
 
-// Migrate applies every migration above the current version, each in its own transaction.
+// Migrate applies every migration above the current version, each in its own
+// transaction. It refuses a schema newer than it knows (ErrSchemaNewer).
 func (s *Store) Migrate(ctx context.Context) error {
-	ms, err := migrations(s.dialect)
+	head, err := headVersion(s.dialect)
 	if err != nil {
 		return err
+	}
+	return s.MigrateTo(ctx, head)
+}
+
+// MigrateTo applies the migrations above the current version up to target.
+func (s *Store) MigrateTo(ctx context.Context, target int) error {
+	all, err := migrations(s.dialect)
+	if err != nil {
+		return err
+	}
+	var ms []migration
+	for _, m := range all {
+		if m.version <= target {
+			ms = append(ms, m)
+		}
 	}
 	if s.dialect == Postgres {
 		// Two instances starting together must not both migrate.
@@ -120,6 +152,9 @@ func (s *Store) migrateUp(ctx context.Context, db *gorm.DB, ms []migration) erro
 	var cur *int
 	if err := db.Raw(`SELECT MAX(version) FROM schema_migrations`).Scan(&cur).Error; err != nil {
 		return err
+	}
+	if head, _ := headVersion(s.dialect); cur != nil && *cur > head {
+		return schemaNewer(*cur, head)
 	}
 	for _, m := range ms {
 		if cur != nil && m.version <= *cur {
@@ -159,6 +194,10 @@ func (s *Store) MigrateDown(ctx context.Context) error {
 			}
 			return tx.Exec(`DELETE FROM schema_migrations WHERE version = ?`, v).Error
 		})
+	}
+	head, _ := headVersion(s.dialect)
+	if v > head {
+		return schemaNewer(v, head)
 	}
 	return fmt.Errorf("migration %04d: not found", v)
 }

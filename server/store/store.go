@@ -18,6 +18,7 @@ import (
 
 	"github.com/glebarez/sqlite"
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
 	"gorm.io/driver/postgres"
@@ -52,32 +53,61 @@ type Store struct {
 	// last in a meeting's commit, after its writes (one that waits on a lock
 	// the test holds, say), or "".
 	holdCommit func(meetingID string) string
+	// observer hears of database faults and audit writes (Observe).
+	observer *observerHolder
 }
 
 // Open connects to databaseURL (postgres://...) or, when it is empty, to the SQLite
 // file tafel.db in dataDir, and applies the migrations that are not yet applied.
+// It refuses a schema newer than this binary knows (ErrSchemaNewer).
 func Open(ctx context.Context, databaseURL, dataDir string) (*Store, error) {
+	s, err := Connect(ctx, databaseURL, dataDir)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Migrate(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// SQLitePath is the file of the SQLite database that databaseURL and dataDir
+// select, and false when they select Postgres.
+func SQLitePath(databaseURL, dataDir string) (string, bool) {
+	if databaseURL != "" && !strings.HasPrefix(databaseURL, "sqlite:") {
+		return "", false
+	}
+	if path := strings.TrimPrefix(databaseURL, "sqlite:"); path != "" {
+		return path, true
+	}
+	return filepath.Join(dataDir, "tafel.db"), true
+}
+
+// Connect is Open without migrating: for reading the schema version, and for
+// tests that migrate step by step.
+func Connect(ctx context.Context, databaseURL, dataDir string) (*Store, error) {
 	cfg := &gorm.Config{Logger: logger.Discard, SkipDefaultTransaction: true, TranslateError: true}
 	var (
-		db      *gorm.DB
-		err     error
-		dialect Dialect
-		pool    *pgxpool.Pool
+		db       *gorm.DB
+		err      error
+		dialect  Dialect
+		pool     *pgxpool.Pool
+		observed = &observerHolder{}
 	)
 	switch {
 	case strings.HasPrefix(databaseURL, "postgres://") || strings.HasPrefix(databaseURL, "postgresql://"):
 		dialect = Postgres
-		if pool, err = openPool(ctx, databaseURL); err == nil {
+		if pool, err = openPool(ctx, databaseURL, pgObserver{observed}); err == nil {
 			db, err = gorm.Open(postgres.New(postgres.Config{Conn: stdlib.OpenDBFromPool(pool)}), cfg)
 		}
 	case databaseURL == "" || strings.HasPrefix(databaseURL, "sqlite:"):
 		dialect = SQLite
-		path := strings.TrimPrefix(databaseURL, "sqlite:")
-		if path == "" {
+		path, _ := SQLitePath(databaseURL, dataDir)
+		if databaseURL == "" || databaseURL == "sqlite:" {
 			if err := os.MkdirAll(dataDir, 0o700); err != nil {
 				return nil, fmt.Errorf("data dir: %w", err)
 			}
-			path = filepath.Join(dataDir, "tafel.db")
 		}
 		// WAL for readers beside the writer, foreign keys on, and wait for locks.
 		dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_txlock=immediate"
@@ -106,12 +136,12 @@ func Open(ctx context.Context, databaseURL, dataDir string) (*Store, error) {
 		sqlDB.Close()
 		return nil, fmt.Errorf("connect %s: %w", dialect, err)
 	}
-	s := &Store{db: db, dialect: dialect, pool: pool, now: func() time.Time { return time.Now().UTC() }}
-	if err := s.Migrate(ctx); err != nil {
-		s.Close()
-		return nil, err
-	}
+	s := &Store{db: db, dialect: dialect, pool: pool, observer: observed, now: func() time.Time { return time.Now().UTC() }}
 	if dialect == SQLite {
+		if err := observeGORM(db, observed); err != nil {
+			sqlDB.Close()
+			return nil, err
+		}
 		s.writer = newSQLiteWriter(s)
 	}
 	return s, nil
@@ -137,11 +167,12 @@ func (s *Store) Close() error {
 }
 
 // openPool opens Postgres's connection pool.
-func openPool(ctx context.Context, url string) (*pgxpool.Pool, error) {
+func openPool(ctx context.Context, url string, tracer pgx.QueryTracer) (*pgxpool.Pool, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, err
 	}
+	cfg.ConnConfig.Tracer = tracer
 	if cfg.MaxConns < 20 && !strings.Contains(url, "pool_max_conns") {
 		cfg.MaxConns = 20
 	}

@@ -29,6 +29,12 @@ type Config struct {
 	OIDCIssuer, OIDCClientID, OIDCClientSecret string
 	// TrustedProxies are reverse proxies whose X-Forwarded-For is believed.
 	TrustedProxies []string
+	// LogFormat is json or text; empty picks text on a terminal, JSON otherwise.
+	LogFormat string
+	// MetricsAddr serves /metrics and /debug/pprof; empty: off.
+	MetricsAddr string
+	// OTLPEndpoint receives traces over OTLP/HTTP; empty: no tracing.
+	OTLPEndpoint string
 }
 
 // setting documents one environment variable for --help.
@@ -44,6 +50,15 @@ var settings = []setting{
 	{"REDIS_URL", "", "redis://... to share live meetings between instances behind a load balancer; empty: one instance", func(c *Config, v string) error { c.RedisURL = v; return nil }},
 	{"TAFEL_BASE_URL", "http://localhost:8080", "public address, used in join links and QR codes", func(c *Config, v string) error { c.BaseURL = strings.TrimRight(v, "/"); return nil }},
 	{"TAFEL_LOG_LEVEL", "info", "debug, info, warn or error", func(c *Config, v string) error { c.LogLevel = v; return nil }},
+	{"TAFEL_LOG_FORMAT", "", "json or text; empty: text on a terminal, JSON otherwise", func(c *Config, v string) error {
+		if v != "" && v != "json" && v != "text" {
+			return fmt.Errorf("must be json or text")
+		}
+		c.LogFormat = v
+		return nil
+	}},
+	{"TAFEL_METRICS_ADDR", "", "address for /metrics and /debug/pprof, e.g. 127.0.0.1:9090 (keep it off the internet); empty: off", func(c *Config, v string) error { c.MetricsAddr = v; return nil }},
+	{"OTEL_EXPORTER_OTLP_ENDPOINT", "", "OpenTelemetry collector (OTLP over HTTP, e.g. http://collector:4318) for traces of commands; empty: off", func(c *Config, v string) error { c.OTLPEndpoint = v; return nil }},
 	{"TAFEL_SESSION_IDLE", "30m", "a coordinator's session ends after this long unused", func(c *Config, v string) (err error) { c.IdleTimeout, err = time.ParseDuration(v); return }},
 	{"TAFEL_SESSION_MAX", "12h", "and after this long in any case", func(c *Config, v string) (err error) { c.MaxSession, err = time.ParseDuration(v); return }},
 	{"TAFEL_RETENTION_DAYS", "365", "days a closed meeting's personal data is kept (an organisation may set its own)", func(c *Config, v string) (err error) {
@@ -103,6 +118,9 @@ Usage:
   tafel purge [--dry-run]      delete closed meetings whose retention has run out (also runs every TAFEL_PURGE_EVERY)
   tafel demo                   serve with a demo organisation and a meeting that simulated phones join and fill
   tafel audit verify           check the audit log's hash chain; exits 1 if a row was changed, inserted or removed
+  tafel backup FILE            write a consistent copy of the SQLite database to FILE, also while the server runs
+  tafel restore [--force] FILE put a backup in place of the SQLite database (refused while a server uses it, unless --force)
+  tafel healthcheck            exit 0 if the server on TAFEL_ADDR is ready (GET /readyz), 1 if not: for container health checks
   tafel --help                 this text
 
 Environment (NAME_FILE reads the value from a file, for secrets):

@@ -31,6 +31,7 @@ func TestLoadConfig(t *testing.T) {
 		{"SecretFromFile", map[string]string{"DATABASE_URL_FILE": secret}, func(c Config) bool { return c.DatabaseURL == "postgres://tafel@db/tafel" }, ""},
 		{"ErrBadDuration", map[string]string{"TAFEL_SESSION_IDLE": "soon"}, nil, "TAFEL_SESSION_IDLE"},
 		{"ErrBadRetention", map[string]string{"TAFEL_RETENTION_DAYS": "0"}, nil, "TAFEL_RETENTION_DAYS"},
+		{"ErrBadLogFormat", map[string]string{"TAFEL_LOG_FORMAT": "xml"}, nil, "TAFEL_LOG_FORMAT"},
 		{"ErrMissingFile", map[string]string{"DATABASE_URL_FILE": "/nonexistent"}, nil, "DATABASE_URL_FILE"},
 	} {
 		t.Run(c.name, func(t *testing.T) {

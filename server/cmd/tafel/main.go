@@ -10,16 +10,22 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
 	"time"
 
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/trace"
+
 	"github.com/tafel-met/tafel/frontend"
 	"github.com/tafel-met/tafel/server/app"
 	"github.com/tafel-met/tafel/server/httpapi"
+	"github.com/tafel-met/tafel/server/metrics"
 	"github.com/tafel-met/tafel/server/realtime"
 	"github.com/tafel-met/tafel/server/realtime/redisbroker"
 	"github.com/tafel-met/tafel/server/store"
@@ -65,6 +71,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return purgeCommand(ctx, cfg, args, stdout)
 	case "demo":
 		return demo(ctx, cfg, stdout)
+	case "backup":
+		return backupCommand(ctx, cfg, args, stdout)
+	case "restore":
+		return restoreCommand(ctx, cfg, args, stdout)
+	case "healthcheck":
+		return healthcheckCommand(ctx, cfg, stdout)
 	}
 	printHelp(stdout)
 	return fmt.Errorf("unknown command %q", cmd)
@@ -88,9 +100,19 @@ type Main struct {
 	Hub    *realtime.Hub
 	HTTP   *httpapi.Server
 	Broker app.Broker
+	// Metrics is always there (counting costs next to nothing); it is served only
+	// when TAFEL_METRICS_ADDR is set.
+	Metrics *metrics.Metrics
+	// Tracer traces commands; it records nothing unless OTEL_EXPORTER_OTLP_ENDPOINT is set.
+	Tracer trace.Tracer
 	ln     net.Listener
 	served chan error
 
+	metricsLn      net.Listener
+	metricsSrv     *http.Server
+	tracerProvider *sdktrace.TracerProvider
+
+	unlock               func() // releases the SQLite database's lock
 	stopPurge, purgeDone chan struct{}
 	stopPresence         context.CancelFunc
 	closeOnce            sync.Once
@@ -99,9 +121,7 @@ type Main struct {
 
 // NewMain returns an unstarted server.
 func NewMain(cfg Config, out io.Writer) *Main {
-	level := slog.LevelInfo
-	_ = level.UnmarshalText([]byte(cfg.LogLevel))
-	return &Main{Config: cfg, Out: out, Log: slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: level}))}
+	return &Main{Config: cfg, Out: out, Log: newLogger(out, cfg.LogFormat, cfg.LogLevel), Metrics: metrics.New()}
 }
 
 // Addr is the address the server listens on, once Run returned.
@@ -109,11 +129,28 @@ func (m *Main) Addr() string { return m.ln.Addr().String() }
 
 // Run opens the database (migrating it), starts the hub and begins serving.
 func (m *Main) Run(ctx context.Context) error {
+	if path, ok := store.SQLitePath(m.Config.DatabaseURL, m.Config.DataDir); ok {
+		// One server per SQLite file; the lock also tells restore that one runs.
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+			return fmt.Errorf("data dir: %w", err)
+		}
+		unlock, err := lockDatabase(path)
+		if err != nil {
+			m.Log.Error("cannot open the database", "err", err)
+			return err
+		}
+		m.unlock = unlock
+	}
 	st, err := store.Open(ctx, m.Config.DatabaseURL, m.Config.DataDir)
 	if err != nil {
+		m.Log.Error("cannot open the database", "err", err)
 		return err
 	}
 	m.Store = st
+	st.Observe(m.Metrics)
+	if err := m.startTracing(ctx); err != nil {
+		return err
+	}
 	if m.Config.RedisURL != "" {
 		if m.Broker, err = redisbroker.New(ctx, m.Config.RedisURL, m.Log); err != nil {
 			return err
@@ -134,6 +171,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.HTTP = httpapi.New(httpapi.Config{BaseURL: m.Config.BaseURL, IdleTimeout: m.Config.IdleTimeout, MaxSession: m.Config.MaxSession,
 		AllowedOrigins: m.Config.AllowedOrigins,
 		TrustedProxies: m.Config.TrustedProxies,
+		Requests:       m.Metrics,
 		OIDC:           httpapi.OIDCConfig{Issuer: m.Config.OIDCIssuer, ClientID: m.Config.OIDCClientID, ClientSecret: m.Config.OIDCClientSecret},
 	}, st, m.App, m.Hub, dist, m.Log)
 	if err := m.printSetupLink(ctx); err != nil {
@@ -145,12 +183,17 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	m.served = make(chan error, 1)
 	go func() { m.served <- m.HTTP.Listener(m.ln) }()
+	if m.Config.MetricsAddr != "" {
+		if err := m.startMetrics(); err != nil {
+			return err
+		}
+	}
 	if m.Config.PurgeEvery > 0 {
 		m.stopPurge = make(chan struct{})
 		m.purgeDone = make(chan struct{})
 		go m.purgeLoop()
 	}
-	m.Log.Info("tafel is serving", "addr", m.ln.Addr().String(), "database", st.Dialect(), "url", m.Config.BaseURL)
+	m.Log.Info("tafel is serving", "addr", m.ln.Addr().String(), "database", st.Dialect(), "url", m.Config.BaseURL, "metrics", m.MetricsAddr())
 	return nil
 }
 
@@ -193,28 +236,37 @@ func (m *Main) close() error {
 	if m.HTTP != nil && m.ln != nil {
 		errs = append(errs, m.HTTP.Shutdown())
 	}
+	errs = append(errs, m.stopMetrics())
 	if m.Broker != nil {
 		errs = append(errs, m.Broker.Close())
 	}
 	if m.Store != nil {
 		errs = append(errs, m.Store.Close())
 	}
+	errs = append(errs, m.stopTracing())
+	if m.unlock != nil {
+		m.unlock()
+	}
 	return errors.Join(errs...)
 }
 
 func migrate(ctx context.Context, cfg Config, args []string, out io.Writer) error {
-	// Open applies every migration, so "up" is opening.
-	st, err := store.Open(ctx, cfg.DatabaseURL, cfg.DataDir)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
 	sub := "up"
 	if len(args) > 0 {
 		sub = args[0]
 	}
+	// Connect, not Open: "version" reads without migrating, "down" reverts the
+	// newest applied migration, not the newest known.
+	st, err := store.Connect(ctx, cfg.DatabaseURL, cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
 	switch sub {
 	case "up":
+		if err := st.Migrate(ctx); err != nil {
+			return err
+		}
 	case "down":
 		if err := st.MigrateDown(ctx); err != nil {
 			return err
@@ -339,8 +391,12 @@ func (m *Main) purgeLoop() {
 		n, err := purge(ctx, m.Store, m.Config.RetentionDays, time.Now(), false, io.Discard, m.App.CloseErased)
 		cancel()
 		if err != nil {
+			m.Metrics.PurgeRun(metrics.PurgeError, n)
 			m.Log.Error("purge failed", "err", err)
-		} else if n > 0 {
+		} else {
+			m.Metrics.PurgeRun(metrics.PurgeOK, n)
+		}
+		if err == nil && n > 0 {
 			m.Log.Info("purged closed meetings past their retention", "meetings", n)
 		}
 		select {
