@@ -4,6 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"time"
+
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/tafel-met/tafel/server/meeting"
 )
@@ -117,8 +121,15 @@ func (s *Service) commitGroup(l *live, group []*request) {
 		}
 		return
 	}
+	ctx, span := s.tracer.Start(context.Background(), "meeting.commit", trace.WithAttributes(attribute.Int("tafel.changes", len(group))))
+	defer span.End()
+	var decideTime, storeTime time.Duration
 	for attempt := 1; ; attempt++ {
+		_, decideSpan := s.tracer.Start(ctx, "decide")
+		started := time.Now()
 		c, accepted, refused := s.decide(l, group)
+		decideTime += time.Since(started)
+		decideSpan.End()
 		if len(refused) > 0 && s.shared && attempt < maxAttempts {
 			// Another instance may have moved the meeting to where these are
 			// allowed (the next phase, say): decide again on the stored state.
@@ -127,13 +138,18 @@ func (s *Service) commitGroup(l *live, group []*request) {
 			}
 		}
 		for _, rf := range refused {
+			s.observer.CommandDone(rf.r.change.Command.Name, meeting.ErrorCode(rf.err), decideTime, 0, 0)
 			s.refuse(l, rf.r, rf.err, &c)
 		}
 		if len(accepted) == 0 && len(c.Audit) == 0 {
 			return
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), commitTimeout)
-		res, err := s.store.Commit(ctx, c)
+		cctx, cancel := context.WithTimeout(ctx, commitTimeout)
+		storeCtx, storeSpan := s.tracer.Start(cctx, "store")
+		started = time.Now()
+		res, err := s.store.Commit(storeCtx, c)
+		storeTime += time.Since(started)
+		storeSpan.End()
 		cancel()
 		switch {
 		case err != nil:
@@ -145,6 +161,7 @@ func (s *Service) commitGroup(l *live, group []*request) {
 			}
 			for _, r := range accepted {
 				r.answer(Result{}, meeting.Errorf(code, "%s", msg))
+				s.observed(r, code, decideTime, storeTime, 0)
 			}
 			answerRefusals(group)
 			return
@@ -152,6 +169,7 @@ func (s *Service) commitGroup(l *live, group []*request) {
 			if _, ok := s.catchUp(l); attempt == maxAttempts || !ok {
 				for _, r := range accepted {
 					r.answer(Result{}, meeting.Errorf(meeting.ECodeInternal, "meeting busy elsewhere"))
+					s.observed(r, meeting.ECodeInternal, decideTime, storeTime, 0)
 				}
 				answerRefusals(group)
 				return
@@ -166,6 +184,8 @@ func (s *Service) commitGroup(l *live, group []*request) {
 			continue
 		}
 		answerRefusals(group)
+		_, fanoutSpan := s.tracer.Start(ctx, "publish")
+		started = time.Now()
 		l.mu.Lock()
 		if len(accepted) > 0 {
 			l.state = accepted[len(accepted)-1].state
@@ -184,7 +204,19 @@ func (s *Service) commitGroup(l *live, group []*request) {
 		if len(c.Events) > 0 {
 			s.pub.publish(l.info.OrganisationID, l.id, c.Events)
 		}
+		fanoutTime := time.Since(started)
+		fanoutSpan.End()
+		for _, r := range accepted {
+			s.observed(r, CodeOK, decideTime, storeTime, fanoutTime)
+		}
 		return
+	}
+}
+
+// observed counts one change that was stored or failed to be.
+func (s *Service) observed(r *request, code string, decide, store, fanout time.Duration) {
+	if r.change != nil {
+		s.observer.CommandDone(r.change.Command.Name, code, decide, store, fanout)
 	}
 }
 

@@ -8,6 +8,7 @@ package app
 
 import (
 	"context"
+	"time"
 
 	"github.com/tafel-met/tafel/server/meeting"
 )
@@ -74,6 +75,21 @@ type BrokerHandler interface {
 	// HandlePresence receives who another instance has connected to a meeting.
 	HandlePresence(meetingID, instance string, online []string, version int64)
 }
+
+// Observer counts what the command path does, for the operator's metrics.
+// Codes are meeting error codes, or "ok" for a change that was stored.
+type Observer interface {
+	CommandDone(name, code string, decide, store, fanout time.Duration)
+	RedisError()
+}
+
+// CodeOK is the outcome of a change that was stored.
+const CodeOK = "ok"
+
+type nopObserver struct{}
+
+func (nopObserver) CommandDone(string, string, time.Duration, time.Duration, time.Duration) {}
+func (nopObserver) RedisError()                                                         {}
 
 // LocalBroker is the Broker of a single instance: there is nobody to tell.
 type LocalBroker struct{}

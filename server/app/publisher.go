@@ -12,8 +12,9 @@ import (
 // meeting never waits on Redis: a slow or absent broker delays only the other
 // instances, which catch up from the database (WatchSeqs) when it is late.
 type publisher struct {
-	broker Broker
-	log    *slog.Logger
+	broker   Broker
+	log      *slog.Logger
+	observer func() Observer
 	queue  chan published
 	done   chan struct{}
 }
@@ -30,8 +31,8 @@ const (
 	publishTimeout = 2 * time.Second
 )
 
-func newPublisher(b Broker, log *slog.Logger) *publisher {
-	p := &publisher{broker: b, log: log, queue: make(chan published, publishQueue), done: make(chan struct{})}
+func newPublisher(b Broker, log *slog.Logger, observer func() Observer) *publisher {
+	p := &publisher{broker: b, log: log, observer: observer, queue: make(chan published, publishQueue), done: make(chan struct{})}
 	if _, local := b.(LocalBroker); !local {
 		go p.run()
 	}
@@ -57,6 +58,7 @@ func (p *publisher) run() {
 		case m := <-p.queue:
 			ctx, cancel := context.WithTimeout(context.Background(), publishTimeout)
 			if err := p.broker.Publish(ctx, m.orgID, m.meetingID, m.events); err != nil {
+				p.observer().RedisError()
 				p.log.Warn("publish failed; other instances catch up from the database", "meeting", m.meetingID, "err", err)
 			}
 			cancel()

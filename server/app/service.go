@@ -8,6 +8,9 @@ import (
 	"sync/atomic"
 	"time"
 
+	"go.opentelemetry.io/otel/trace"
+	"go.opentelemetry.io/otel/trace/noop"
+
 	"github.com/tafel-met/tafel/server/meeting"
 )
 
@@ -18,6 +21,8 @@ type Service struct {
 	log      *slog.Logger
 	now      func() time.Time
 	listener atomic.Pointer[Listener]
+	observer Observer
+	tracer   trace.Tracer
 	pub      *publisher
 	// shared is set when other instances serve the same meetings: a change
 	// refused here may be allowed on the state they moved the meeting to.
@@ -38,9 +43,10 @@ const (
 // New returns a service that stores through st and tells other instances
 // through broker. Call SetListener before the first meeting goes live.
 func New(st Store, broker Broker, log *slog.Logger) *Service {
-	s := &Service{store: st, broker: broker, log: log, now: time.Now, live: map[string]*live{}}
+	s := &Service{store: st, broker: broker, log: log, now: time.Now, live: map[string]*live{},
+		observer: nopObserver{}, tracer: noop.NewTracerProvider().Tracer("")}
 	s.SetListener(nopListener{})
-	s.pub = newPublisher(broker, log)
+	s.pub = newPublisher(broker, log, s.observerOf)
 	_, local := broker.(LocalBroker)
 	s.shared = !local
 	broker.Subscribe(s)
@@ -49,6 +55,20 @@ func New(st Store, broker Broker, log *slog.Logger) *Service {
 
 // SetListener sets who hears committed events: the realtime hub.
 func (s *Service) SetListener(l Listener) { s.listener.Store(&l) }
+
+// Observe sets who counts the command path's work (the metrics) and traces
+// it (a tracer that records nothing unless tracing is configured). Call it
+// before the service is used.
+func (s *Service) Observe(o Observer, t trace.Tracer) {
+	if o != nil {
+		s.observer = o
+	}
+	if t != nil {
+		s.tracer = t
+	}
+}
+
+func (s *Service) observerOf() Observer { return s.observer }
 
 // SetClock replaces the clock the commands are stamped with (tests).
 func (s *Service) SetClock(now func() time.Time) { s.now = now }

@@ -104,6 +104,7 @@ func (h *Hub) Serve(sock Socket, meetingID string, ident Identity) {
 	<-done
 	if c.room != nil {
 		h.leave(c)
+		h.observer.SocketClosed(string(c.viewer.Role))
 	}
 	if c.release != nil {
 		c.release()
@@ -125,7 +126,10 @@ func (c *Conn) enqueue(frame []byte) {
 	}
 	c.qmu.Unlock()
 	if full {
-		c.closeWith(CloseSlow, "too slow")
+		c.hub.observer.SendQueueDrop()
+		if c.closeWith(CloseSlow, "too slow") {
+			c.hub.observer.SlowClose()
+		}
 		return
 	}
 	select {
@@ -143,11 +147,16 @@ func (c *Conn) takeQueue() [][]byte {
 	return q
 }
 
-func (c *Conn) closeWith(code int, msg string) {
+// closeWith closes the connection with a code and reason; it reports whether
+// this call was the one that closed it.
+func (c *Conn) closeWith(code int, msg string) bool {
+	first := false
 	c.closeOnce.Do(func() {
 		c.closeCode, c.closeMsg = code, msg
 		close(c.quit)
+		first = true
 	})
+	return first
 }
 
 func (c *Conn) write(messageType int, data []byte) error {
@@ -339,6 +348,7 @@ func (c *Conn) hello(meetingID string, f clientFrame) error {
 		r.info = mi
 		c.viewer, c.room, c.meetingID = v, r, meetingID
 		r.conns[c] = struct{}{}
+		c.hub.observer.SocketOpened(string(v.Role))
 		c.enqueue(encode(welcomeFrame{Type: "welcome", Role: v.Role, ParticipantID: v.ParticipantID, Seq: m.Seq}))
 		c.resumeLocked(m, f.LastSeq)
 		c.hub.presenceLocked(r)

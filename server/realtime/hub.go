@@ -25,6 +25,25 @@ type Participants interface {
 	ParticipantByToken(ctx context.Context, token string) (meeting.ParticipantToken, error)
 }
 
+// Observer counts the sockets' work, for the operator's metrics.
+type Observer interface {
+	SocketOpened(role string)
+	SocketClosed(role string)
+	LiveMeetings(n int)
+	EventsSent(n int)
+	SendQueueDrop()
+	SlowClose()
+}
+
+type nopObserver struct{}
+
+func (nopObserver) SocketOpened(string) {}
+func (nopObserver) SocketClosed(string) {}
+func (nopObserver) LiveMeetings(int)    {}
+func (nopObserver) EventsSent(int)      {}
+func (nopObserver) SendQueueDrop()      {}
+func (nopObserver) SlowClose()          {}
+
 // recentEvents is how many encoded events a room keeps for clients that resume.
 const recentEvents = 500
 
@@ -36,6 +55,7 @@ type Hub struct {
 	participants Participants
 	log          *slog.Logger
 	clock        atomic.Pointer[func() time.Time] // time.Now unless SetClock changed it
+	observer     Observer
 
 	mu           sync.Mutex
 	rooms        map[string]*room
@@ -68,10 +88,17 @@ type buffered struct {
 // registers itself as the service's listener.
 func NewHub(svc *app.Service, participants Participants, log *slog.Logger) *Hub {
 	h := &Hub{app: svc, participants: participants, log: log, rooms: map[string]*room{},
-		commandRate: commandsPerSec, commandBurst: commandBurst}
+		commandRate: commandsPerSec, commandBurst: commandBurst, observer: nopObserver{}}
 	h.SetClock(time.Now)
 	svc.SetListener(h)
 	return h
+}
+
+// Observe sets who counts the sockets' work; call it before the hub is used.
+func (h *Hub) Observe(o Observer) {
+	if o != nil {
+		h.observer = o
+	}
 }
 
 // SetClock sets the clock of the command rate limits and of presence; tests
@@ -104,6 +131,7 @@ func (h *Hub) roomOf(meetingID string, create bool) *room {
 	if r == nil && create && !h.closed {
 		r = &room{id: meetingID, conns: map[*Conn]struct{}{}}
 		h.rooms[meetingID] = r
+		h.observer.LiveMeetings(len(h.rooms))
 	}
 	return r
 }
@@ -121,6 +149,7 @@ func (h *Hub) leave(c *Conn) {
 		r.mu.Lock()
 		if len(r.conns) == 0 && h.rooms[r.id] == r {
 			delete(h.rooms, r.id)
+			h.observer.LiveMeetings(len(h.rooms))
 		}
 		r.mu.Unlock()
 		h.mu.Unlock()
@@ -156,9 +185,12 @@ func (h *Hub) sendLocked(r *room, m *meeting.Meeting, ev meeting.Event) {
 			changed = &d.Participant
 		}
 	}
+	sent := 0
+	defer func() { h.observer.EventsSent(sent) }()
 	for c := range r.conns {
 		if c.viewer.CanSee(ev) {
 			c.enqueue(frame)
+			sent++
 		}
 		if changed == nil || c.viewer.Role != meeting.RoleParticipant || c.viewer.ParticipantID != changed.ID {
 			continue

@@ -159,7 +159,9 @@ func (m *Main) Run(ctx context.Context) error {
 		m.Broker = app.LocalBroker{}
 	}
 	m.App = app.New(st, m.Broker, m.Log)
+	m.App.Observe(m.Metrics, m.Tracer)
 	m.Hub = realtime.NewHub(m.App, st, m.Log)
+	m.Hub.Observe(m.Metrics)
 	if m.Config.RedisURL != "" {
 		var pctx context.Context
 		pctx, m.stopPresence = context.WithCancel(context.Background())

@@ -120,6 +120,17 @@ func TestMetricsDuringAMeeting(t *testing.T) {
 				`tafel_http_requests_total{method="POST",route="/api/join/:code",status="201"}`:           1,
 				`tafel_http_requests_total{method="GET",route="/api/meetings/:id/snapshot",status="200"}`: 2,
 				`tafel_db_errors_total`: 0,
+				// The commands of closeQuickly, each counted once by name, all stored.
+				`tafel_commands_total{code="ok",command="participant.join"}`:  1,
+				`tafel_commands_total{code="ok",command="participant.admit"}`: 1,
+				`tafel_commands_total{code="ok",command="phase.set"}`:         5,
+				`tafel_commands_total{code="ok",command="worry.add"}`:         1,
+				`tafel_commands_total{code="ok",command="ranking.set"}`:       1,
+				`tafel_commands_total{code="ok",command="meeting.close"}`:     1,
+				// The coordinator's and Sanne's sockets are still open, on one meeting.
+				`tafel_sockets_open{role="coordinator"}`: 1,
+				`tafel_sockets_open{role="participant"}`: 1,
+				`tafel_live_meetings`:                     1,
 			} {
 				if got := sample(t, scrape, series); got != want {
 					t.Errorf("%s = %v, want %v", series, got, want)
