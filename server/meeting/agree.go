@@ -28,12 +28,35 @@ func rankingSet(d *decision) error {
 		seen[id] = true
 		ids = append(ids, id)
 	}
+	if d.m.RankingClosed {
+		return Errorf(ECodeRankingClosed, "the ranking round is closed")
+	}
 	pid := d.cmd.Actor.ParticipantID
 	old, had := d.m.Rankings[pid]
 	if had && equalStrings(old, ids) || !had && len(ids) == 0 {
-		return Errorf(ECodeConflict, "Er verandert niets (nothing to change)")
+		return nil // the same ranking again: nothing changes
 	}
 	return d.emit(EvRankingMine, ScopePrivate, pid, rankingData{ParticipantID: pid, WorryIDs: ids})
+}
+
+// rankingClose closes the ranking round: the table gets the result, and the
+// ballots are final. Closing a closed round changes nothing.
+func rankingClose(d *decision) error {
+	if err := d.decode(&struct{}{}); err != nil {
+		return err
+	}
+	if d.m.RankingClosed {
+		return nil
+	}
+	return d.closeRanking()
+}
+
+// publishedTop3 is the top 3 the table was shown: the closed round's result.
+func (m *Meeting) publishedTop3() []string {
+	if m.RankingClosed && m.Published != nil {
+		return m.Published.Top3
+	}
+	return m.Ranking().Top3
 }
 
 func equalStrings(a, b []string) bool {
@@ -74,7 +97,7 @@ func agreeConfirm(d *decision) error {
 		}
 		seen[id] = true
 	}
-	computed := d.m.Ranking().Top3
+	computed := d.m.publishedTop3()
 	override := !equalStrings(computed, in.WorryIDs)
 	if override && reason == "" {
 		return Errorf(ECodeInvalidInput, "Leg uit waarom je de top 3 verandert (a reason is required for an override)")

@@ -30,7 +30,8 @@ const (
 	EvItemUpserted      = "item.upserted"
 	EvItemsRevealed     = "items.revealed"
 	EvRankingMine       = "ranking.mine"
-	EvRankingResult     = "ranking.result"
+	EvRankingResult     = "ranking.result"   // the round is closed: the shared result
+	EvRankingProgress   = "ranking.progress" // the round is open: who has ranked, no result
 	EvAgreementUpdated  = "agreement.updated"
 	EvPlanUpdated       = "plan.updated"
 	EvPlanClosed        = "plan.closed"
@@ -142,7 +143,15 @@ func (m *Meeting) Apply(ev Event) error {
 			}
 		}
 	case EvRankingResult:
-		// Derived from the rankings; stored so clients can be sent it as it was.
+		// Derived from the rankings; stored so clients are sent it as it was. A
+		// closed round's result is frozen: later changes do not move it.
+		var d resultData
+		if err = json.Unmarshal(ev.Data, &d); err == nil {
+			m.Published = &d.Result
+			m.RankingClosed = d.Result.Closed
+		}
+	case EvRankingProgress:
+		m.Published, m.RankingClosed = nil, false
 	case EvAgreementUpdated:
 		var d agreementData
 		if err = json.Unmarshal(ev.Data, &d); err == nil {
@@ -206,7 +215,7 @@ func (m *Meeting) Clone() *Meeting {
 	c.Plan.Goals = slices.Clone(m.Plan.Goals)
 	c.Plan.Actions = slices.Clone(m.Plan.Actions)
 	c.Versions = slices.Clone(m.Versions)
-	// Previous is set once, by the first event, and never changed in place: sharing it is safe.
+	// Previous and Published are set whole by one event and never changed in place: sharing them is safe.
 	c.Review.Actions = slices.Clone(m.Review.Actions)
 	c.Review.Scores = slices.Clone(m.Review.Scores)
 	return &c

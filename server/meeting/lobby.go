@@ -135,6 +135,9 @@ func phaseSet(d *decision) error {
 	if to < 0 {
 		return Errorf(ECodeInvalidInput, "Onbekende ronde (unknown phase)")
 	}
+	if to == from {
+		return nil // a double tap on "next round": already there
+	}
 	if in.Phase == PhaseStrengths && !d.m.holds(in.Phase) {
 		return Errorf(ECodeConflict, "Dit gesprek heeft geen ronde 'wat goed gaat' (no strengths round)")
 	}
@@ -158,8 +161,46 @@ func phaseSet(d *decision) error {
 	if in.Phase == PhasePlan && !d.m.Agreement.Confirmed {
 		return Errorf(ECodeConflict, "Bevestig eerst de top 3 (confirm the top 3 first)")
 	}
+	// Leaving the rank round forward closes it (the agree round needs its
+	// result); going back to before it reopens it, as worries may change.
+	if d.m.Phase == PhaseRank && to > from && !d.m.RankingClosed {
+		if err := d.closeRanking(); err != nil {
+			return err
+		}
+	}
+	if to < phaseIndex(PhaseRank) && d.m.Published != nil {
+		if err := d.emit(EvRankingProgress, ScopeTable, "", resultData{d.m.RankingProgress()}); err != nil {
+			return err
+		}
+	}
 	h := d.m.Header
 	h.Phase = in.Phase
+	return d.emit(EvMeetingUpdated, ScopeAll, "", meetingData{h})
+}
+
+// optionsSet changes what the table is shown of the ranking. Once the round is
+// closed these options are frozen: changing them would publish more of it.
+func optionsSet(d *decision) error {
+	var in struct {
+		ShowSingleTop3 *bool `json:"showSingleTop3"`
+		ShowPersonTop3 *bool `json:"showPersonTop3"`
+	}
+	if err := d.decode(&in); err != nil {
+		return err
+	}
+	h := d.m.Header
+	if in.ShowSingleTop3 != nil {
+		h.Options.ShowSingleTop3 = *in.ShowSingleTop3
+	}
+	if in.ShowPersonTop3 != nil {
+		h.Options.ShowPersonTop3 = *in.ShowPersonTop3
+	}
+	if h.Options == d.m.Options {
+		return nil
+	}
+	if d.m.RankingClosed {
+		return Errorf(ECodeOptionsFrozen, "ranking options cannot change after the round is closed")
+	}
 	return d.emit(EvMeetingUpdated, ScopeAll, "", meetingData{h})
 }
 

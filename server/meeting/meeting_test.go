@@ -69,6 +69,19 @@ func (t *table) fails(a Actor, name string, data any, code string) {
 	}
 }
 
+// silent runs a command that must succeed and change nothing: a repeated identical action.
+func (t *table) silent(a Actor, name string, data any) {
+	t.tb.Helper()
+	before, _ := json.Marshal(t.m)
+	evs, err := t.try(a, name, data)
+	if err != nil || len(evs) != 0 {
+		t.tb.Fatalf("%s: got %d events, error %v, want a silent success", name, len(evs), err)
+	}
+	if after, _ := json.Marshal(t.m); string(before) != string(after) {
+		t.tb.Fatalf("%s: a silent success changed the state", name)
+	}
+}
+
 // join adds a party-member and admits them; it returns the participant id.
 func (t *table) join(name, partyID string) string {
 	t.tb.Helper()

@@ -153,35 +153,37 @@ var commandRules = map[string]struct {
 	roles  []Role
 	phases []Phase // nil: any phase but closed
 }{
-	"participant.join":   {[]Role{RoleJoiner}, nil},
-	"participant.admit":  {[]Role{RoleCoordinator}, nil},
-	"participant.remove": {[]Role{RoleCoordinator}, nil},
-	"meeting.lock":       {[]Role{RoleCoordinator}, nil},
-	"meeting.unlock":     {[]Role{RoleCoordinator}, nil},
-	"party.add":          {[]Role{RoleCoordinator}, []Phase{PhaseLobby, PhaseStrengths, PhaseWorries}},
-	"phase.set":          {[]Role{RoleCoordinator}, nil},
-	"strength.add":       {[]Role{RoleCoordinator, RoleParticipant}, []Phase{PhaseStrengths}},
-	"strength.edit":      {[]Role{RoleCoordinator, RoleParticipant}, []Phase{PhaseStrengths}},
-	"strength.withdraw":  {[]Role{RoleCoordinator, RoleParticipant}, []Phase{PhaseStrengths}},
-	"worry.add":          {[]Role{RoleCoordinator, RoleParticipant}, []Phase{PhaseWorries}},
-	"worry.edit":         {[]Role{RoleCoordinator, RoleParticipant}, []Phase{PhaseWorries}},
-	"worry.withdraw":     {[]Role{RoleCoordinator, RoleParticipant}, []Phase{PhaseWorries}},
-	"reveal":             {[]Role{RoleCoordinator}, []Phase{PhaseStrengths, PhaseWorries}},
-	"worry.merge":        {[]Role{RoleCoordinator}, []Phase{PhaseCluster}},
-	"worry.unmerge":      {[]Role{RoleCoordinator}, []Phase{PhaseCluster}},
-	"ranking.set":        {[]Role{RoleParticipant}, []Phase{PhaseRank}},
-	"agree.confirm":      {[]Role{RoleCoordinator}, []Phase{PhaseAgree}},
-	"agree.dissent":      {[]Role{RoleParticipant}, []Phase{PhaseAgree, PhasePlan}},
-	"agree.akkoord":      {[]Role{RoleParticipant}, []Phase{PhaseAgree, PhasePlan}},
-	"plan.goal.set":      {[]Role{RoleCoordinator}, []Phase{PhasePlan}},
-	"plan.action.add":    {[]Role{RoleCoordinator}, []Phase{PhasePlan}},
-	"plan.action.edit":   {[]Role{RoleCoordinator}, []Phase{PhasePlan}},
-	"plan.action.remove": {[]Role{RoleCoordinator}, []Phase{PhasePlan}},
-	"plan.details.set":   {[]Role{RoleCoordinator}, []Phase{PhasePlan}},
-	"meeting.close":      {[]Role{RoleCoordinator}, []Phase{PhasePlan}},
-	"review.action.set":  {[]Role{RoleCoordinator}, []Phase{PhaseReview}},
-	"review.score.set":   {[]Role{RoleCoordinator}, []Phase{PhaseReview}},
-	"worry.carry":        {[]Role{RoleCoordinator}, []Phase{PhaseWorries}},
+	"participant.join":    {[]Role{RoleJoiner}, nil},
+	"participant.admit":   {[]Role{RoleCoordinator}, nil},
+	"participant.remove":  {[]Role{RoleCoordinator}, nil},
+	"meeting.lock":        {[]Role{RoleCoordinator}, nil},
+	"meeting.unlock":      {[]Role{RoleCoordinator}, nil},
+	"party.add":           {[]Role{RoleCoordinator}, []Phase{PhaseLobby, PhaseStrengths, PhaseWorries}},
+	"phase.set":           {[]Role{RoleCoordinator}, nil},
+	"strength.add":        {[]Role{RoleCoordinator, RoleParticipant}, []Phase{PhaseStrengths}},
+	"strength.edit":       {[]Role{RoleCoordinator, RoleParticipant}, []Phase{PhaseStrengths}},
+	"strength.withdraw":   {[]Role{RoleCoordinator, RoleParticipant}, []Phase{PhaseStrengths}},
+	"worry.add":           {[]Role{RoleCoordinator, RoleParticipant}, []Phase{PhaseWorries}},
+	"worry.edit":          {[]Role{RoleCoordinator, RoleParticipant}, []Phase{PhaseWorries}},
+	"worry.withdraw":      {[]Role{RoleCoordinator, RoleParticipant}, []Phase{PhaseWorries}},
+	"reveal":              {[]Role{RoleCoordinator}, []Phase{PhaseStrengths, PhaseWorries}},
+	"worry.merge":         {[]Role{RoleCoordinator}, []Phase{PhaseCluster}},
+	"worry.unmerge":       {[]Role{RoleCoordinator}, []Phase{PhaseCluster}},
+	"ranking.set":         {[]Role{RoleParticipant}, []Phase{PhaseRank}},
+	"ranking.close":       {[]Role{RoleCoordinator}, []Phase{PhaseRank}},
+	"meeting.options.set": {[]Role{RoleCoordinator}, nil},
+	"agree.confirm":       {[]Role{RoleCoordinator}, []Phase{PhaseAgree}},
+	"agree.dissent":       {[]Role{RoleParticipant}, []Phase{PhaseAgree, PhasePlan}},
+	"agree.akkoord":       {[]Role{RoleParticipant}, []Phase{PhaseAgree, PhasePlan}},
+	"plan.goal.set":       {[]Role{RoleCoordinator}, []Phase{PhasePlan}},
+	"plan.action.add":     {[]Role{RoleCoordinator}, []Phase{PhasePlan}},
+	"plan.action.edit":    {[]Role{RoleCoordinator}, []Phase{PhasePlan}},
+	"plan.action.remove":  {[]Role{RoleCoordinator}, []Phase{PhasePlan}},
+	"plan.details.set":    {[]Role{RoleCoordinator}, []Phase{PhasePlan}},
+	"meeting.close":       {[]Role{RoleCoordinator}, []Phase{PhasePlan}},
+	"review.action.set":   {[]Role{RoleCoordinator}, []Phase{PhaseReview}},
+	"review.score.set":    {[]Role{RoleCoordinator}, []Phase{PhaseReview}},
+	"worry.carry":         {[]Role{RoleCoordinator}, []Phase{PhaseWorries}},
 }
 
 func sortedCommands() []string {
@@ -512,7 +514,6 @@ func TestPhaseSet(t *testing.T) {
 		{"ErrConflict/TwoBackOverHeldStrengths", on, PhaseWorries, PhaseLobby, ECodeConflict},
 		{"ErrConflict/TwoBack", off, PhaseRank, PhaseWorries, ECodeConflict},
 		{"ErrConflict/ThreeBack", off, PhasePlan, PhaseCluster, ECodeConflict},
-		{"ErrConflict/Same", off, PhaseWorries, PhaseWorries, ECodeConflict},
 		{"ErrConflict/CloseByPhaseSet", off, PhasePlan, PhaseClosed, ECodeConflict},
 		{"ErrInvalidInput/Unknown", off, PhaseLobby, Phase("pauze"), ECodeInvalidInput},
 		{"ErrInvalidInput/Empty", off, PhaseLobby, Phase(""), ECodeInvalidInput},
@@ -532,11 +533,22 @@ func TestPhaseSet(t *testing.T) {
 			if tt.m.Header != want {
 				t.Fatalf("header %+v, want %+v", tt.m.Header, want)
 			}
+			// Leaving the rank round forward closes it first: the result, then the phase.
+			if tc.from == PhaseRank && tc.to == PhaseAgree {
+				if len(evs) != 2 || evs[0].Name != EvRankingResult || !tt.m.RankingClosed {
+					t.Fatalf("events %+v, want ranking.result then meeting.updated", evs)
+				}
+				evs = evs[1:]
+			}
 			if len(evs) != 1 || evs[0].Name != EvMeetingUpdated || evs[0].Scope != ScopeAll {
 				t.Fatalf("events %+v, want one meeting.updated for all", evs)
 			}
 		})
 	}
+	t.Run("OK/SameIsSilent", func(t *testing.T) {
+		tt, _ := playTo(t, PhaseWorries, off)
+		tt.silent(coordinator, "phase.set", map[string]string{"phase": "worries"})
+	})
 	t.Run("ErrConflict/PlanNeedsConfirmedTop3", func(t *testing.T) {
 		tt, _ := playTo(t, PhaseRank, Options{})
 		tt.phase(PhaseAgree)
@@ -931,10 +943,17 @@ func TestRankingSet(t *testing.T) {
 		tt.phase(PhaseRank)
 		tt.fails(participant(c.els), "ranking.set", map[string]any{"worryIds": []string{c.w4}}, ECodeConflict)
 	})
-	t.Run("ErrConflictNoChange", func(t *testing.T) {
+	t.Run("OKNoChangeIsSilent", func(t *testing.T) {
 		tt, c := playTo(t, PhaseRank, Options{})
-		tt.fails(participant(c.sanne), "ranking.set", map[string]any{"worryIds": []string{c.w1, c.w2, c.w3}}, ECodeConflict)
-		tt.fails(participant(c.els), "ranking.set", map[string]any{"worryIds": []string{}}, ECodeConflict)
+		tt.silent(participant(c.sanne), "ranking.set", map[string]any{"worryIds": []string{c.w1, c.w2, c.w3}})
+		tt.silent(participant(c.els), "ranking.set", map[string]any{"worryIds": []string{}})
+	})
+	t.Run("ErrRankingClosed", func(t *testing.T) {
+		tt, c := playTo(t, PhaseRank, Options{})
+		tt.do(coordinator, "ranking.close", nil)
+		tt.fails(participant(c.els), "ranking.set", map[string]any{"worryIds": []string{c.w1}}, ECodeRankingClosed)
+		tt.fails(participant(c.sanne), "ranking.set", map[string]any{"worryIds": []string{c.w3}}, ECodeRankingClosed)
+		tt.silent(coordinator, "ranking.close", nil)
 	})
 }
 

@@ -68,6 +68,13 @@ const (
 type Options struct {
 	StrengthsRound bool      `json:"strengthsRound"`
 	Weighting      Weighting `json:"weighting"`
+	// ShowSingleTop3 shows a party's own top 3 and its points per worry on the
+	// table also for a party of one voter, whose top 3 is that person's ballot.
+	// Off by default: a ballot is secret unless the meeting chose otherwise.
+	ShowSingleTop3 bool `json:"showSingleTop3"`
+	// ShowPersonTop3 shows each family member's own top 3 (father and mother side
+	// by side) on the table once the round is closed. Off by default.
+	ShowPersonTop3 bool `json:"showPersonTop3"`
 }
 
 // Party is one voice at the table: a family member, the network, an organisation.
@@ -230,9 +237,15 @@ type Meeting struct {
 	Participants []Participant
 	Items        []Item
 	Rankings     map[string][]string // participant id -> worry ids, best first
-	Agreement    Agreement
-	Plan         Plan
-	Versions     []PlanVersion
+	// RankingClosed is true once the ranking round is closed: the table has the
+	// result and ballots no longer change.
+	RankingClosed bool
+	// Published is the ranking result the table was last sent (frozen at close);
+	// nil while the round is open.
+	Published *RankingResult
+	Agreement Agreement
+	Plan      Plan
+	Versions  []PlanVersion
 	// Previous is the plan a follow-up meeting starts from; nil for a first meeting.
 	Previous *Previous
 	// Review is how the previous plan went, recorded in a follow-up's review round.

@@ -1,6 +1,9 @@
 package meeting
 
-import "sort"
+import (
+	"encoding/json"
+	"sort"
+)
 
 // Viewer is who looks at a meeting: it decides which events and which parts of the
 // state are sent to one connection.
@@ -75,8 +78,7 @@ type View struct {
 func (m *Meeting) ViewFor(v Viewer) View {
 	out := View{Header: m.Header, Seq: m.Seq, Parties: append([]Party{}, m.Parties...),
 		Participants: []Participant{}, Items: []Item{}, MyRanking: []string{}, Online: []string{},
-		Ranking: RankingResult{Weighting: m.Options.Weighting, Worries: []RankedWorry{}, Top3: []string{},
-			FamilyTop3: []string{}, ProfessionalTop3: []string{}, PartyTop3: []PartyTop3{}, RankedBy: []string{}},
+		Ranking:   emptyResult(m.Options.Weighting),
 		Agreement: Agreement{WorryIDs: []string{}, Dissent: []Dissent{}, Akkoord: []Akkoord{}},
 		Plan:      Plan{Goals: []Goal{}, Actions: []Action{}}, Versions: []PlanVersion{},
 		Review: cloneReview(Review{})}
@@ -98,13 +100,25 @@ func (m *Meeting) ViewFor(v Viewer) View {
 	if v.Role == RoleParticipant {
 		out.MyRanking = append(out.MyRanking, m.Rankings[v.ParticipantID]...)
 	}
-	if len(m.Rankings) > 0 {
-		out.Ranking = m.Ranking()
+	// The table, coordinator included, sees who has ranked while the round is
+	// open and the shared result once it is closed; never a moving aggregate.
+	if m.Published != nil {
+		out.Ranking = cloneResult(*m.Published)
+	} else if len(m.Rankings) > 0 {
+		out.Ranking = m.RankingProgress()
 	}
 	out.Agreement = cloneAgreement(m.Agreement)
 	out.Plan = clonePlan(m.Plan)
 	out.Versions = append(out.Versions, m.Versions...)
 	out.Previous = m.Previous
 	out.Review = cloneReview(m.Review)
+	return out
+}
+
+// cloneResult copies a result so a view never shares the meeting's slices.
+func cloneResult(r RankingResult) RankingResult {
+	b, _ := json.Marshal(r)
+	var out RankingResult
+	_ = json.Unmarshal(b, &out)
 	return out
 }
