@@ -154,15 +154,16 @@ func (m *Meeting) Decide(cmd Command) (*Meeting, []Event, error) {
 
 // rankingFollows tells the table what a change did to the ranking round. While
 // the round is open the table learns only who has ranked, never a result that
-// moves with each ballot (the difference of two results would be a ballot); the
-// round closes by itself once every admitted participant has ranked. A closed
-// round's result is frozen.
+// moves with each ballot (the difference of two results would be a ballot). A
+// closed round's result is frozen.
+//
+// The round does not close by itself when everyone has ranked: a phone saves
+// each tap, so the last person's first tap would freeze their ballot before
+// they finished or corrected it. The coordinator closes it (the console says
+// when everyone has chosen).
 func (d *decision) rankingFollows(before string) error {
 	if d.m.RankingClosed {
 		return nil
-	}
-	if d.m.Phase == PhaseRank && d.m.everyoneRanked() {
-		return d.closeRanking()
 	}
 	if d.m.rankedByKey() != before {
 		return d.emit(EvRankingProgress, ScopeTable, "", resultData{d.m.RankingProgress()})

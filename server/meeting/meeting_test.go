@@ -140,7 +140,7 @@ func TestWholeMeeting(t *testing.T) {
 	tt.do(participant(sanne), "ranking.set", map[string]any{"worryIds": []string{w1, w2, w3}})
 	tt.do(participant(henk), "ranking.set", map[string]any{"worryIds": []string{w2, w1}})
 	evs := tt.do(participant(pro), "ranking.set", map[string]any{"worryIds": []string{w3, w1}})
-	if evs[0].Scope != ScopePrivate || evs[1].Name != EvRankingResult {
+	if evs[0].Scope != ScopePrivate || evs[1].Name != EvRankingProgress {
 		t.Fatalf("ranking events = %+v", evs)
 	}
 	r := tt.m.Ranking()

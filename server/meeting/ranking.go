@@ -390,16 +390,6 @@ func (m *Meeting) SharedRanking() RankingResult {
 	return res
 }
 
-// everyoneRanked says whether every admitted participant has a ballot that counts.
-func (m *Meeting) everyoneRanked() bool {
-	admitted := 0
-	for _, p := range m.Participants {
-		if p.Status == StatusAdmitted {
-			admitted++
-		}
-	}
-	return admitted > 0 && len(m.ballots()) == admitted
-}
 
 // rankable lists the worries that can be ranked: revealed, not withdrawn, not merged away.
 func (m *Meeting) rankable() []Item {

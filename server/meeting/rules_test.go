@@ -905,8 +905,8 @@ func TestRankingSet(t *testing.T) {
 		if len(evs) != 2 || evs[0].Name != EvRankingMine || evs[0].Scope != ScopePrivate || evs[0].ParticipantID != c.els {
 			t.Fatalf("first event %+v, want ranking.mine for Els only", evs[0])
 		}
-		if evs[1].Name != EvRankingResult || evs[1].Scope != ScopeTable {
-			t.Fatalf("second event %+v, want ranking.result for the table", evs[1])
+		if evs[1].Name != EvRankingProgress || evs[1].Scope != ScopeTable || tt.m.RankingClosed {
+			t.Fatalf("second event %+v, want ranking.progress for the table (everyone ranked: the round stays open)", evs[1])
 		}
 		if !slices.Equal(tt.m.Rankings[c.els], []string{c.w4, c.w2}) {
 			t.Fatalf("Els's ranking %v", tt.m.Rankings[c.els])

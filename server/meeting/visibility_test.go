@@ -37,8 +37,8 @@ func playSecrets(tb testing.TB) *secret {
 	tt.rank(c.henk, c.w3, s.revealedVT)
 	tt.rank(c.els, c.w3)
 	tt.do(coordinator, "participant.remove", map[string]string{"participantId": c.els})
-	// The last admitted voter closes the round: the table gets the result.
 	tt.rank(c.anouk, c.w2)
+	tt.do(coordinator, "ranking.close", nil)
 	s.jip = tt.pending("Jip", c.network)
 	return s
 }

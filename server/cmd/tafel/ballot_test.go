@@ -66,9 +66,15 @@ func secretBallots(t *testing.T, srv *testServer, coord *coordinator, n int, ord
 			}
 		}
 	}
+	last = must(t, cws, "ranking.close", map[string]any{})
+	for name, ws := range sockets {
+		if err := ws.WaitSeq(last, 5*time.Second); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+	}
 	// Sockets that come later: a snapshot and a resume from before the ballots.
 	sockets["new screen"] = coord.connect(m.ID, "screen")
-	sockets["resumed coordinator"] = coord.resume(m.ID, "", last-6)
+	sockets["resumed coordinator"] = coord.resume(m.ID, "", last-7)
 	for name, ws := range sockets {
 		if err := ws.WaitSeq(last, 5*time.Second); err != nil {
 			t.Fatalf("%s: %v", name, err)

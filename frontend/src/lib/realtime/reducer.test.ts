@@ -131,6 +131,17 @@ describe('reduce', () => {
     expect(s.online).toEqual(['coordinator', 'p9']);
   });
 
+  it('a reopened round (ranking.progress) replaces the result with who has ranked', () => {
+    const s = run(
+      { type: 'snapshot', seq: 9, meeting: meeting() },
+      { type: 'event', seq: 10, name: 'ranking.result', data: { result: { ...meeting().ranking, top3: ['w2'], closed: true } } },
+      { type: 'event', seq: 11, name: 'ranking.progress', data: { result: { ...meeting().ranking, rankedBy: ['p9'], closed: false } } },
+    );
+    expect(s.meeting?.ranking.closed).toBe(false);
+    expect(s.meeting?.ranking.top3).toEqual([]);
+    expect(s.meeting?.ranking.rankedBy).toEqual(['p9']);
+  });
+
   it('closes the meeting on plan.closed', () => {
     const plan = { ...meeting().plan, nextEvaluation: '2025-06-01' };
     const s = run(

@@ -61,6 +61,7 @@ export function applyEvent(m: MeetingView, name: string, data: Record<string, un
     }
     case 'ranking.mine':
       return { ...m, myRanking: (data.worryIds ?? []) as string[] };
+    case 'ranking.progress':
     case 'ranking.result':
       return { ...m, ranking: data.result as RankingResult };
     case 'agreement.updated':

@@ -51,7 +51,11 @@ export interface RankingResult {
   familyTop3: string[];
   professionalTop3: string[];
   partyTop3: { partyId: string; worryIds: string[] }[];
+  /** Each family member's own top 3: only when the meeting chose to show it. */
+  personTop3?: { participantId: string; worryIds: string[] }[];
   rankedBy: string[];
+  /** False while the round is open: then only rankedBy and voters are filled. */
+  closed?: boolean;
 }
 
 export interface Agreement {
@@ -119,6 +123,10 @@ export interface Review {
 export interface MeetingOptions {
   strengthsRound: boolean;
   weighting: Weighting;
+  /** Show a party's own top 3 also for a party of one voter. */
+  showSingleTop3?: boolean;
+  /** Show each family member's own top 3 on the screen. */
+  showPersonTop3?: boolean;
 }
 
 export interface MeetingView {
