@@ -119,18 +119,28 @@ func agreeDissent(d *decision) error {
 	if err := d.decode(&in); err != nil {
 		return err
 	}
-	text, err := CleanText("text", in.Text, MaxTextLen, true, false)
+	// Empty text takes one's dissent back.
+	text, err := CleanText("text", in.Text, MaxTextLen, true, true)
 	if err != nil {
 		return err
 	}
 	p := d.m.Participant(d.cmd.Actor.ParticipantID)
-	a := cloneAgreement(d.m.Agreement)
-	if len(a.Dissent) >= 200 {
-		return Errorf(ECodeConflict, "Te veel reacties (too many)")
+	// One dissent per participant, which they may change: no one can fill the
+	// meeting's list and silence the others.
+	old := find(d.m.Agreement.Dissent, func(x *Dissent) bool { return x.ParticipantID == p.ID })
+	if old == nil && text == "" || old != nil && old.Text == text {
+		return nil
 	}
-	a.Dissent = append(a.Dissent, Dissent{ParticipantID: p.ID, PartyID: p.PartyID, Text: text})
-	return d.emit(EvAgreementUpdated, ScopeTable, "", agreementData{a})
+	if old == nil && len(d.m.Agreement.Dissent) >= maxDissent {
+		return Errorf(ECodeTooMany, "at most %d dissents in a meeting", maxDissent)
+	}
+	// The event carries the one entry that changed, not the whole list.
+	return d.emit(EvDissentUpserted, ScopeTable, "", dissentData{Dissent{ParticipantID: p.ID, PartyID: p.PartyID, Text: text}})
 }
+
+// maxDissent bounds the dissent list; with one per participant it is reached
+// only by a meeting of that many people.
+const maxDissent = 200
 
 func agreeAkkoord(d *decision) error {
 	if err := d.decode(&struct{}{}); err != nil {
@@ -147,7 +157,7 @@ func agreeAkkoord(d *decision) error {
 	a := cloneAgreement(d.m.Agreement)
 	for _, k := range a.Akkoord {
 		if k.ParticipantID == p.ID {
-			return Errorf(ECodeConflict, "Je gaf al akkoord (already recorded)")
+			return nil // given already: a double tap
 		}
 	}
 	a.Akkoord = append(a.Akkoord, Akkoord{ParticipantID: p.ID, PartyID: p.PartyID})

@@ -33,6 +33,7 @@ const (
 	EvRankingResult     = "ranking.result"   // the round is closed: the shared result
 	EvRankingProgress   = "ranking.progress" // the round is open: who has ranked, no result
 	EvAgreementUpdated  = "agreement.updated"
+	EvDissentUpserted   = "dissent.upserted" // one participant's dissent; empty text: taken back
 	EvPlanUpdated       = "plan.updated"
 	EvPlanClosed        = "plan.closed"
 	EvMeetingPrevious   = "meeting.previous"
@@ -75,6 +76,9 @@ type (
 	}
 	agreementData struct {
 		Agreement Agreement `json:"agreement"`
+	}
+	dissentData struct {
+		Dissent Dissent `json:"dissent"`
 	}
 	planData struct {
 		Plan Plan `json:"plan"`
@@ -156,6 +160,14 @@ func (m *Meeting) Apply(ev Event) error {
 		var d agreementData
 		if err = json.Unmarshal(ev.Data, &d); err == nil {
 			m.Agreement = d.Agreement
+		}
+	case EvDissentUpserted:
+		var d dissentData
+		if err = json.Unmarshal(ev.Data, &d); err == nil {
+			m.Agreement.Dissent = slices.DeleteFunc(slices.Clone(m.Agreement.Dissent), func(x Dissent) bool { return x.ParticipantID == d.Dissent.ParticipantID })
+			if d.Dissent.Text != "" {
+				m.Agreement.Dissent = append(m.Agreement.Dissent, d.Dissent)
+			}
 		}
 	case EvPlanUpdated:
 		var d planData

@@ -38,15 +38,55 @@ func participantStatus(to ParticipantStatus) func(*decision) error {
 		if p == nil {
 			return Errorf(ECodeNotFound, "Deze persoon is niet in dit gesprek (unknown participant)")
 		}
+		if p.Status == to {
+			return nil // admitted or removed already: a double tap
+		}
 		if p.Status == StatusRemoved {
 			return Errorf(ECodeConflict, "Deze persoon is al verwijderd (already removed)")
 		}
-		if p.Status == to {
-			return Errorf(ECodeConflict, "Dat is al zo (no change)")
+		return d.setStatus(*p, to)
+	}
+}
+
+// setStatus admits or removes a participant. A removed participant's drafts
+// are withdrawn with them: they never reach the table with their party's.
+func (d *decision) setStatus(p Participant, to ParticipantStatus) error {
+	p.Status = to
+	if err := d.emit(EvParticipantUpsert, ScopeAll, p.ID, participantData{p}); err != nil {
+		return err
+	}
+	if to != StatusRemoved {
+		return nil
+	}
+	for _, it := range d.m.Items {
+		if it.Revealed || it.Withdrawn || it.OnBehalf || it.AuthorIDs[0] != p.ID {
+			continue
 		}
-		np := *p
-		np.Status = to
-		return d.emit(EvParticipantUpsert, ScopeAll, np.ID, participantData{np})
+		it.Withdrawn = true
+		scope, pid := draftScope(it)
+		if err := d.emit(EvItemUpserted, scope, pid, itemData{it}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// lobbyAll admits, or dismisses, everyone still waiting in the lobby in one
+// command: "Iedereen toelaten", or clearing a flood of joins.
+func lobbyAll(to ParticipantStatus) func(*decision) error {
+	return func(d *decision) error {
+		if err := d.decode(&struct{}{}); err != nil {
+			return err
+		}
+		for _, p := range d.m.Participants {
+			if p.Status != StatusPending {
+				continue
+			}
+			if err := d.setStatus(p, to); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
 }
 
@@ -56,7 +96,7 @@ func setLocked(locked bool) func(*decision) error {
 			return err
 		}
 		if d.m.Locked == locked {
-			return Errorf(ECodeConflict, "Dat is al zo (no change)")
+			return nil // locked (or unlocked) already
 		}
 		h := d.m.Header
 		h.Locked = locked

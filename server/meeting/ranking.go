@@ -390,7 +390,6 @@ func (m *Meeting) SharedRanking() RankingResult {
 	return res
 }
 
-
 // rankable lists the worries that can be ranked: revealed, not withdrawn, not merged away.
 func (m *Meeting) rankable() []Item {
 	var out []Item

@@ -131,6 +131,9 @@ type Item struct {
 	// this worry carries on; "" when it is new.
 	Continues string `json:"continues"`
 	Order     int64  `json:"order"`
+	// OriginalText is the author's own words when the coordinator rephrased the
+	// worry (shortened a long one, say); "" when it is in the author's words.
+	OriginalText string `json:"originalText"`
 }
 
 // Domains are the 13 life domains of the Zelfredzaamheid-Matrix.

@@ -270,6 +270,13 @@ func TestEventsAgreeWithView(t *testing.T) {
 					var d agreementData
 					_ = json.Unmarshal(ev.Data, &d)
 					agreement = d.Agreement
+				case EvDissentUpserted:
+					var d dissentData
+					_ = json.Unmarshal(ev.Data, &d)
+					agreement.Dissent = slices.DeleteFunc(agreement.Dissent, func(x Dissent) bool { return x.ParticipantID == d.Dissent.ParticipantID })
+					if d.Dissent.Text != "" {
+						agreement.Dissent = append(agreement.Dissent, d.Dissent)
+					}
 				case EvPlanUpdated:
 					var d planData
 					_ = json.Unmarshal(ev.Data, &d)
