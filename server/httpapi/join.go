@@ -68,7 +68,7 @@ func (s *Server) join(c *fiber.Ctx) error {
 	if err := decodeBody(c, &in); err != nil {
 		return err
 	}
-	if !s.joinsPerMeeting.allow(info.ID) {
+	if !s.joinsPerMeeting.allow(info.ID, c.IP()) {
 		return tooManyAttempts(c, time.Minute/joinsPerMeetingPerMinute)
 	}
 	pid, token, err := s.hub.Join(c.UserContext(), info.ID, in.Name, in.PartyID)

@@ -42,7 +42,7 @@ type Server struct {
 	logins    *backoff // failed sign-ins per email and per address
 	joinCodes *backoff // unknown join codes per address
 
-	joinsPerMeeting *keyedLimiter
+	joinsPerMeeting *joinLimiter
 	oidc            *oidcClient // nil without an identity provider
 }
 
@@ -57,7 +57,7 @@ func New(cfg Config, st *store.Store, hub *realtime.Hub, dist fs.FS, log *slog.L
 	s := &Server{store: st, hub: hub, cfg: cfg, log: log,
 		logins:          newBackoff(5, time.Second, 15*time.Minute, time.Hour),
 		joinCodes:       newBackoff(10, 2*time.Second, 10*time.Minute, 30*time.Minute),
-		joinsPerMeeting: newKeyedLimiter(joinsPerMeetingPerMinute, joinsPerMeetingPerMinute)}
+		joinsPerMeeting: newJoinLimiter()}
 	if cfg.OIDC.Issuer != "" {
 		s.oidc = &oidcClient{cfg: cfg.OIDC}
 	}
