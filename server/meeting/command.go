@@ -140,7 +140,7 @@ func (m *Meeting) Decide(cmd Command) (*Meeting, []Event, error) {
 		return nil, nil, Errorf(ECodeWrongPhase, "Dit kan nu niet in deze ronde (not allowed in phase %s)", m.Phase)
 	}
 	d := &decision{m: m.Clone(), cmd: cmd}
-	before := m.rankedByKey()
+	before, drafts := m.rankedByKey(), m.draftsKey()
 	if err := h.run(d); err != nil {
 		return nil, nil, err
 	}
@@ -148,6 +148,19 @@ func (m *Meeting) Decide(cmd Command) (*Meeting, []Event, error) {
 		// A repeated identical action (a double tap, a resend with a new id)
 		// changes nothing and is answered as a success.
 		return d.m, nil, nil
+	}
+	if d.m.draftsKey() != drafts {
+		// The console's count of unrevealed items goes first and the command
+		// runs again after it, so the command's own events stay last: the
+		// ack's seq is the seq of what it made (a new worry's id).
+		counts := d.m.DraftCounts()
+		d = &decision{m: m.Clone(), cmd: cmd}
+		if err := d.emit(EvDraftsCounted, ScopePrivate, "", draftsData{counts}); err != nil {
+			return nil, nil, err
+		}
+		if err := h.run(d); err != nil {
+			return nil, nil, err
+		}
 	}
 	if err := d.rankingFollows(before); err != nil {
 		return nil, nil, err

@@ -34,6 +34,7 @@ const (
 	EvRankingProgress   = "ranking.progress" // the round is open: who has ranked, no result
 	EvAgreementUpdated  = "agreement.updated"
 	EvDissentUpserted   = "dissent.upserted" // one participant's dissent; empty text: taken back
+	EvDraftsCounted     = "drafts.counted"   // how many items each party still has unrevealed (coordinators)
 	EvPlanUpdated       = "plan.updated"
 	EvPlanClosed        = "plan.closed"
 	EvMeetingPrevious   = "meeting.previous"
@@ -76,6 +77,9 @@ type (
 	}
 	agreementData struct {
 		Agreement Agreement `json:"agreement"`
+	}
+	draftsData struct {
+		Drafts []DraftCount `json:"drafts"`
 	}
 	dissentData struct {
 		Dissent Dissent `json:"dissent"`
@@ -154,6 +158,8 @@ func (m *Meeting) Apply(ev Event) error {
 			m.Published = &d.Result
 			m.RankingClosed = d.Result.Closed
 		}
+	case EvDraftsCounted:
+		// Derived from the items; stored so the console is sent it as it was.
 	case EvRankingProgress:
 		m.Published, m.RankingClosed = nil, false
 	case EvAgreementUpdated:

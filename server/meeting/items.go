@@ -1,5 +1,7 @@
 package meeting
 
+import "fmt"
+
 // Rules for strengths and worries: add, edit, withdraw, reveal, merge.
 
 // author returns the author id and party of the actor for a new item.
@@ -191,6 +193,45 @@ func reveal(d *decision) error {
 		return nil // revealed already (a double tap), or nothing there
 	}
 	return d.emit(EvItemsRevealed, ScopeTable, "", itemsData{revealed})
+}
+
+// DraftCount is how many items of a kind a party still has unrevealed: what
+// the console needs to know which parties to reveal, never what they wrote.
+type DraftCount struct {
+	PartyID string   `json:"partyId"`
+	Kind    ItemKind `json:"kind"`
+	Count   int      `json:"count"`
+}
+
+// DraftCounts counts the unrevealed, not withdrawn items per party and kind, in
+// speaking order.
+func (m *Meeting) DraftCounts() []DraftCount {
+	out := []DraftCount{}
+	for _, p := range sortedParties(m.Parties) {
+		for _, k := range []ItemKind{KindStrength, KindWorry} {
+			n := 0
+			for _, it := range m.Items {
+				if it.PartyID == p.ID && it.Kind == k && !it.Revealed && !it.Withdrawn {
+					n++
+				}
+			}
+			if n > 0 {
+				out = append(out, DraftCount{PartyID: p.ID, Kind: k, Count: n})
+			}
+		}
+	}
+	return out
+}
+
+// draftsKey sums up DraftCounts cheaply: it changes when any count does.
+func (m *Meeting) draftsKey() string {
+	n := map[string]int{}
+	for _, it := range m.Items {
+		if !it.Revealed && !it.Withdrawn {
+			n[it.PartyID+"/"+string(it.Kind)]++
+		}
+	}
+	return fmt.Sprint(n) // fmt prints maps sorted by key
 }
 
 // worryRoot returns a revealed, live worry by id.

@@ -1,7 +1,9 @@
 package meeting
 
 import (
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -48,9 +50,9 @@ func TestRemovedParticipantsDraftIsWithdrawn(t *testing.T) {
 	draft := tt.worry(participant(oma), "Oma's zorg")
 	kept := tt.worry(participant(c.sanne), "Sanne's zorg")
 	behalf := tt.add(coordinator, "worry.add", map[string]string{"text": "Namens moeder", "partyId": c.mother}).ID
-	evs := tt.do(coordinator, "participant.remove", map[string]string{"participantId": oma})
-	if len(evs) != 2 || evs[1].Name != EvItemUpserted || evs[1].Scope != ScopePrivate || evs[1].ParticipantID != oma {
-		t.Fatalf("events %+v, want the removal and her draft withdrawn, privately", evs)
+	evs := tt.all(coordinator, "participant.remove", map[string]string{"participantId": oma})
+	if len(evs) != 3 || evs[0].Name != EvDraftsCounted || evs[2].Name != EvItemUpserted || evs[2].Scope != ScopePrivate || evs[2].ParticipantID != oma {
+		t.Fatalf("events %+v, want the console's new count, the removal, and her draft withdrawn privately", evs)
 	}
 	if !tt.m.Item(draft).Withdrawn {
 		t.Fatal("the removed participant's draft is not withdrawn")
@@ -97,4 +99,33 @@ func TestWorryRephrase(t *testing.T) {
 		tt, c := playTo(t, PhaseRank, Options{})
 		tt.fails(coordinator, "worry.rephrase", map[string]string{"itemId": c.w1, "text": "Anders"}, ECodeWrongPhase)
 	})
+}
+
+// The console learns how many items each party still has unrevealed, never
+// what; nobody else learns even that.
+func TestDraftCounts(t *testing.T) {
+	tt, c := playTo(t, PhaseWorries, Options{})
+	evs := tt.all(participant(c.sanne), "worry.add", map[string]string{"text": "GEHEIM een"})
+	tt.do(participant(c.sanne), "worry.add", map[string]string{"text": "GEHEIM twee"})
+	tt.do(coordinator, "worry.add", map[string]string{"text": "Namens vader", "partyId": c.father})
+	// The count goes first, so the draft's own event is last: the ack's seq is the worry's id.
+	if len(evs) != 2 || evs[0].Name != EvDraftsCounted || itemOf(t, evs[1]).ID != fmt.Sprintf("w%d", evs[1].Seq) {
+		t.Fatalf("events %+v, want drafts.counted and then the draft", evs)
+	}
+	for _, v := range []Viewer{{Role: RoleScreen}, tt.m.ViewerFor(RoleParticipant, c.sanne), tt.m.ViewerFor(RoleParticipant, c.henk)} {
+		if v.CanSee(evs[0]) || len(tt.m.ViewFor(v).Drafts) != 0 {
+			t.Fatalf("%s %s sees the draft counts", v.Role, v.ParticipantID)
+		}
+	}
+	if !(Viewer{Role: RoleCoordinator}).CanSee(evs[0]) || strings.Contains(string(evs[0].Data), "GEHEIM") {
+		t.Fatalf("drafts.counted %s", evs[0].Data)
+	}
+	want := []DraftCount{{c.mother, KindWorry, 2}, {c.father, KindWorry, 1}}
+	if got := tt.m.ViewFor(Viewer{Role: RoleCoordinator}).Drafts; !slices.Equal(got, want) {
+		t.Fatalf("coordinator's draft counts %+v, want %+v", got, want)
+	}
+	tt.do(coordinator, "reveal", map[string]string{"partyId": c.mother})
+	if got := tt.m.DraftCounts(); !slices.Equal(got, want[1:]) {
+		t.Fatalf("after revealing the mother's: %+v", got)
+	}
 }

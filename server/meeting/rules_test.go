@@ -572,7 +572,7 @@ func TestItemAdd(t *testing.T) {
 		evs := tt.do(participant(c.henk), "worry.add", map[string]string{"text": " Ik slaap slecht ", "domain": "geestelijke_gezondheid"})
 		it := itemOf(t, evs[0])
 		want := Item{ID: it.ID, Kind: KindWorry, PartyID: c.father, Text: "Ik slaap slecht", Domain: "geestelijke_gezondheid",
-			AuthorIDs: []string{c.henk}, Order: tt.m.Seq}
+			AuthorIDs: []string{c.henk}, Order: evs[0].Seq}
 		if mustJSON(t, it) != mustJSON(t, want) {
 			t.Fatalf("item %+v\nwant %+v", it, want)
 		}
@@ -1331,13 +1331,13 @@ func stepsOf(tb testing.TB, opts Options) []step {
 	var steps []step
 	do := func(a Actor, name string, data any) []Event {
 		tb.Helper()
-		evs := tt.do(a, name, data)
+		evs := tt.all(a, name, data)
 		steps = append(steps, step{name, evs, tt.m})
 		return evs
 	}
 	id := func(evs []Event) string {
 		tb.Helper()
-		return itemOf(tb, evs[0]).ID
+		return itemOf(tb, evs[len(evs)-1]).ID
 	}
 	joined := func(evs []Event) string {
 		var d participantData

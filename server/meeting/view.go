@@ -70,8 +70,10 @@ type View struct {
 	Versions     []PlanVersion `json:"versions"`
 	Previous     *Previous     `json:"previous"` // the plan a follow-up starts from; null for a first meeting
 	Review       Review        `json:"review"`
-	Online       []string      `json:"online"`
-	Seq          int64         `json:"seq"`
+	// Drafts is, for coordinators only, how many items each party has unrevealed.
+	Drafts []DraftCount `json:"drafts"`
+	Online []string     `json:"online"`
+	Seq    int64        `json:"seq"`
 }
 
 // ViewFor returns what v may see of the meeting now.
@@ -83,7 +85,11 @@ func (m *Meeting) ViewFor(v Viewer) View {
 		Plan:      Plan{Goals: []Goal{}, Actions: []Action{}}, Versions: []PlanVersion{},
 		Review: cloneReview(Review{})}
 	// Parties are stored in the order they were added; the view gives speaking order.
-	sort.SliceStable(out.Parties, func(i, j int) bool { return out.Parties[i].Order < out.Parties[j].Order })
+	out.Parties = sortedParties(out.Parties)
+	out.Drafts = []DraftCount{}
+	if v.Role == RoleCoordinator {
+		out.Drafts = m.DraftCounts()
+	}
 	for _, p := range m.Participants {
 		if v.Role == RoleCoordinator || p.ID == v.ParticipantID || (v.atTable() && p.Status == StatusAdmitted) {
 			out.Participants = append(out.Participants, p)
@@ -112,6 +118,13 @@ func (m *Meeting) ViewFor(v Viewer) View {
 	out.Versions = append(out.Versions, m.Versions...)
 	out.Previous = m.Previous
 	out.Review = cloneReview(m.Review)
+	return out
+}
+
+// sortedParties returns the parties in speaking order.
+func sortedParties(ps []Party) []Party {
+	out := append([]Party{}, ps...)
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Order < out[j].Order })
 	return out
 }
 

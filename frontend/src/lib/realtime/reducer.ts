@@ -2,6 +2,8 @@
 // events, presence) to the meeting a client sees. No I/O, so it is easy to test.
 import type {
   Agreement,
+  Dissent,
+  DraftCount,
   Item,
   MeetingHeader,
   MeetingView,
@@ -66,6 +68,15 @@ export function applyEvent(m: MeetingView, name: string, data: Record<string, un
       return { ...m, ranking: data.result as RankingResult };
     case 'agreement.updated':
       return { ...m, agreement: data.agreement as Agreement };
+    case 'dissent.upserted': {
+      // One dissent per participant; empty text means it was taken back.
+      const d = data.dissent as Dissent;
+      const dissent = m.agreement.dissent.filter((x) => x.participantId !== d.participantId);
+      if (d.text) dissent.push(d);
+      return { ...m, agreement: { ...m.agreement, dissent } };
+    }
+    case 'drafts.counted':
+      return { ...m, drafts: (data.drafts ?? []) as DraftCount[] };
     case 'plan.updated':
       return { ...m, plan: data.plan as Plan };
     case 'plan.closed': {

@@ -33,6 +33,15 @@ export interface Item {
   /** In a follow-up: the previous top-3 worry this one carries on, or ''. */
   continues: string;
   order: number;
+  /** The author's own words when the coordinator rephrased the worry; '' or absent otherwise. */
+  originalText?: string;
+}
+
+/** How many items a party still has unrevealed (the console only). */
+export interface DraftCount {
+  partyId: string;
+  kind: 'strength' | 'worry';
+  count: number;
 }
 
 export interface RankedWorry {
@@ -58,11 +67,17 @@ export interface RankingResult {
   closed?: boolean;
 }
 
+export interface Dissent {
+  participantId: string;
+  partyId: string;
+  text: string;
+}
+
 export interface Agreement {
   confirmed: boolean;
   worryIds: string[];
   overrideReason: string;
-  dissent: { participantId: string; partyId: string; text: string }[];
+  dissent: Dissent[];
   akkoord: { participantId: string; partyId: string }[];
 }
 
@@ -149,6 +164,8 @@ export interface MeetingView {
   /** The plan a follow-up starts from; null for a first meeting. */
   previous: Previous | null;
   review: Review;
+  /** Coordinators only: unrevealed items per party. */
+  drafts?: DraftCount[];
   online: string[];
   seq: number;
 }
