@@ -39,6 +39,7 @@ const (
 	EvPlanClosed        = "plan.closed"
 	EvMeetingPrevious   = "meeting.previous"
 	EvReviewUpdated     = "review.updated"
+	EvRoundUpdated      = "round.updated" // the speaking round: order, turn, passes, deadline
 )
 
 // Event is one stored change of a meeting. Its data carries whole entities, so
@@ -190,6 +191,11 @@ func (m *Meeting) Apply(ev Event) error {
 		if err = json.Unmarshal(ev.Data, &d); err == nil {
 			m.Previous = &d.Previous
 		}
+	case EvRoundUpdated:
+		var d roundData
+		if err = json.Unmarshal(ev.Data, &d); err == nil {
+			m.Round = d.Round
+		}
 	case EvReviewUpdated:
 		var d reviewData
 		if err = json.Unmarshal(ev.Data, &d); err == nil {
@@ -234,6 +240,7 @@ func (m *Meeting) Clone() *Meeting {
 	c.Plan.Actions = slices.Clone(m.Plan.Actions)
 	c.Versions = slices.Clone(m.Versions)
 	// Previous and Published are set whole by one event and never changed in place: sharing them is safe.
+	c.Round = cloneRound(m.Round)
 	c.Review.Actions = slices.Clone(m.Review.Actions)
 	c.Review.Scores = slices.Clone(m.Review.Scores)
 	return &c

@@ -213,6 +213,9 @@ func phaseSet(d *decision) error {
 			return err
 		}
 	}
+	if err := d.endRoundOnPhase(); err != nil {
+		return err
+	}
 	h := d.m.Header
 	h.Phase = in.Phase
 	return d.emit(EvMeetingUpdated, ScopeAll, "", meetingData{h})

@@ -253,6 +253,8 @@ type Meeting struct {
 	Previous *Previous
 	// Review is how the previous plan went, recorded in a follow-up's review round.
 	Review Review
+	// Round is the speaking round of the strengths or worries phase.
+	Round Round
 }
 
 // New returns the state of a meeting as prepared, before any event.

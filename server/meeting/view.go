@@ -72,8 +72,10 @@ type View struct {
 	Review       Review        `json:"review"`
 	// Drafts is, for coordinators only, how many items each party has unrevealed.
 	Drafts []DraftCount `json:"drafts"`
-	Online []string     `json:"online"`
-	Seq    int64        `json:"seq"`
+	// Round is the speaking round: the same on every surface of the table.
+	Round  Round    `json:"round"`
+	Online []string `json:"online"`
+	Seq    int64    `json:"seq"`
 }
 
 // ViewFor returns what v may see of the meeting now.
@@ -83,7 +85,7 @@ func (m *Meeting) ViewFor(v Viewer) View {
 		Ranking:   emptyResult(m.Options.Weighting),
 		Agreement: Agreement{WorryIDs: []string{}, Dissent: []Dissent{}, Akkoord: []Akkoord{}},
 		Plan:      Plan{Goals: []Goal{}, Actions: []Action{}}, Versions: []PlanVersion{},
-		Review: cloneReview(Review{})}
+		Review: cloneReview(Review{}), Round: viewRound(Round{})}
 	// Parties are stored in the order they were added; the view gives speaking order.
 	out.Parties = sortedParties(out.Parties)
 	out.Drafts = []DraftCount{}
@@ -118,6 +120,7 @@ func (m *Meeting) ViewFor(v Viewer) View {
 	out.Versions = append(out.Versions, m.Versions...)
 	out.Previous = m.Previous
 	out.Review = cloneReview(m.Review)
+	out.Round = viewRound(m.Round)
 	return out
 }
 
