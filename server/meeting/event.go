@@ -20,6 +20,9 @@ const (
 	// ScopePrivate reaches only the participant named in the event, or the
 	// coordinators when it names none (a draft typed on behalf of a party).
 	ScopePrivate Scope = "private"
+	// ScopeFamily reaches only admitted participants of family and network
+	// parties: the family's own list in family time.
+	ScopeFamily Scope = "family"
 )
 
 // Event names.

@@ -69,7 +69,7 @@ func itemAdd(kind ItemKind) func(*decision) error {
 // ownItem finds an item of kind that the actor wrote.
 func (d *decision) ownItem(id string, kind ItemKind) (Item, error) {
 	it := d.m.Item(id)
-	if it == nil || it.Kind != kind || !d.canSeeItem(*it) {
+	if it == nil || it.Kind != kind || it.Family && !it.Revealed || !d.canSeeItem(*it) {
 		return Item{}, Errorf(ECodeNotFound, "Dit punt bestaat niet (unknown item)")
 	}
 	if it.AuthorIDs[0] != d.actorAuthor() {
@@ -183,7 +183,7 @@ func reveal(d *decision) error {
 	}
 	revealed := []Item{}
 	for _, it := range d.m.Items {
-		if it.Kind != in.Kind || it.Revealed || it.Withdrawn || (in.PartyID != "" && it.PartyID != in.PartyID) {
+		if it.Kind != in.Kind || it.Revealed || it.Withdrawn || it.Family || (in.PartyID != "" && it.PartyID != in.PartyID) {
 			continue
 		}
 		it.Revealed = true
@@ -211,7 +211,7 @@ func (m *Meeting) DraftCounts() []DraftCount {
 		for _, k := range []ItemKind{KindStrength, KindWorry} {
 			n := 0
 			for _, it := range m.Items {
-				if it.PartyID == p.ID && it.Kind == k && !it.Revealed && !it.Withdrawn {
+				if it.PartyID == p.ID && it.Kind == k && !it.Revealed && !it.Withdrawn && !it.Family {
 					n++
 				}
 			}
@@ -227,7 +227,7 @@ func (m *Meeting) DraftCounts() []DraftCount {
 func (m *Meeting) draftsKey() string {
 	n := map[string]int{}
 	for _, it := range m.Items {
-		if !it.Revealed && !it.Withdrawn {
+		if !it.Revealed && !it.Withdrawn && !it.Family {
 			n[it.PartyID+"/"+string(it.Kind)]++
 		}
 	}

@@ -134,6 +134,11 @@ type Item struct {
 	// OriginalText is the author's own words when the coordinator rephrased the
 	// worry (shortened a long one, say); "" when it is in the author's words.
 	OriginalText string `json:"originalText"`
+	// Family marks an item of the family's own list, written in family time:
+	// only the family and its network see it until it is brought to the table.
+	Family bool `json:"family"`
+	// Bring is the family's choice to bring this item to the table when family time ends.
+	Bring bool `json:"bring"`
 }
 
 // Domains are the 13 life domains of the Zelfredzaamheid-Matrix.
@@ -230,6 +235,10 @@ type Header struct {
 	Phase       Phase   `json:"phase"`
 	Locked      bool    `json:"locked"`
 	Options     Options `json:"options"`
+	// FamilyTime is true while the family and its network talk alone.
+	FamilyTime bool `json:"familyTime"`
+	// Spokesperson is the family member who may end family time; "" for none.
+	Spokesperson string `json:"spokesperson"`
 }
 
 // Meeting is the whole state of one meeting, rebuilt by applying its events in order.

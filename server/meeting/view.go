@@ -12,6 +12,9 @@ type Viewer struct {
 	ParticipantID string
 	// Admitted is true for a participant the coordinator has let in.
 	Admitted bool
+	// Family is true for a participant of a family or network party: they see
+	// the family's own list in family time.
+	Family bool
 }
 
 // ViewerFor returns the viewer for a role, reading a participant's admission from m.
@@ -19,6 +22,11 @@ func (m *Meeting) ViewerFor(role Role, participantID string) Viewer {
 	v := Viewer{Role: role, ParticipantID: participantID}
 	if p := m.Participant(participantID); p != nil && p.Status == StatusAdmitted {
 		v.Admitted = true
+	}
+	if p := m.Participant(participantID); p != nil && role == RoleParticipant {
+		if party := m.Party(p.PartyID); party != nil {
+			v.Family = familySide(party.Kind)
+		}
 	}
 	return v
 }
@@ -37,6 +45,8 @@ func (v Viewer) CanSee(ev Event) bool {
 		return v.atTable()
 	case ScopeStaff:
 		return v.Role == RoleCoordinator || (v.Role == RoleParticipant && ev.ParticipantID != "" && ev.ParticipantID == v.ParticipantID)
+	case ScopeFamily:
+		return v.familyTable()
 	case ScopePrivate:
 		if ev.ParticipantID == "" {
 			return v.Role == RoleCoordinator
@@ -46,7 +56,15 @@ func (v Viewer) CanSee(ev Event) bool {
 	return false
 }
 
+// familyTable is a viewer at the family's side of the table.
+func (v Viewer) familyTable() bool {
+	return v.Role == RoleParticipant && v.Admitted && v.Family
+}
+
 func (v Viewer) canSeeItem(it Item) bool {
+	if it.Family && !it.Revealed {
+		return v.familyTable()
+	}
 	if it.Revealed {
 		return v.atTable()
 	}
