@@ -15,6 +15,7 @@ import type {
   RankingResult,
   Review,
   Role,
+  Round,
   ServerMessage,
 } from './types';
 
@@ -86,6 +87,8 @@ export function applyEvent(m: MeetingView, name: string, data: Record<string, un
     }
     case 'meeting.previous':
       return { ...m, previous: data.previous as Previous };
+    case 'round.updated':
+      return { ...m, round: data.round as Round };
     case 'review.updated':
       return { ...m, review: data.review as Review };
     default:

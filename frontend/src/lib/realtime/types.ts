@@ -35,6 +35,21 @@ export interface Item {
   order: number;
   /** The author's own words when the coordinator rephrased the worry; '' or absent otherwise. */
   originalText?: string;
+  /** On the family's own list (family time). */
+  family?: boolean;
+  /** The family brings it to the table when family time ends. */
+  bring?: boolean;
+}
+
+/** A speaking round: parties in turn; the same on every surface. */
+export interface Round {
+  active: boolean;
+  order: string[];
+  turn: number;
+  passed: string[];
+  turnSeconds: number;
+  /** When the turn's time is up (server clock, RFC 3339); absent without a timer. */
+  deadline?: string;
 }
 
 /** How many items a party still has unrevealed (the console only). */
@@ -152,6 +167,10 @@ export interface MeetingView {
   joinCode: string;
   phase: Phase;
   locked: boolean;
+  /** True while the family and its network talk alone. */
+  familyTime?: boolean;
+  /** The family member who may end family time; '' for none. */
+  spokesperson?: string;
   options: MeetingOptions;
   parties: Party[];
   participants: Participant[];
@@ -166,6 +185,8 @@ export interface MeetingView {
   review: Review;
   /** Coordinators only: unrevealed items per party. */
   drafts?: DraftCount[];
+  /** The speaking round (absent from servers before rounds). */
+  round?: Round;
   online: string[];
   seq: number;
 }
