@@ -15,6 +15,12 @@ func rankingSet(d *decision) error {
 	seen := map[string]bool{}
 	ids := []string{}
 	for _, id := range in.WorryIDs {
+		if id == "" {
+			// An open place: the person tapped 3 before choosing 1 and 2.
+			// The place they tapped is kept, and so are its points.
+			ids = append(ids, "")
+			continue
+		}
 		it, err := d.revealedWorry(id)
 		if err != nil {
 			return err
@@ -27,6 +33,9 @@ func rankingSet(d *decision) error {
 		}
 		seen[id] = true
 		ids = append(ids, id)
+	}
+	for len(ids) > 0 && ids[len(ids)-1] == "" {
+		ids = ids[:len(ids)-1]
 	}
 	if d.m.RankingClosed {
 		return Errorf(ECodeRankingClosed, "the ranking round is closed")

@@ -341,3 +341,55 @@ func TestRankingRound(t *testing.T) {
 		tt.fails(participant(c.sanne), "meeting.options.set", map[string]any{"showSingleTop3": true}, ECodeForbidden)
 	})
 }
+
+// A person who taps 3 first keeps place 3: an open place before it is kept
+// (as "") and the worry gets the points of place 3, whichever order the taps came in.
+func TestRankingKeepsTappedPlaces(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		taps [][]string // the ballots the phone sends, tap by tap
+	}{
+		{"ThreeFirst", [][]string{{"", "", "W3"}, {"W1", "", "W3"}, {"W1", "W2", "W3"}}},
+		{"OneFirst", [][]string{{"W1"}, {"W1", "", "W3"}, {"W1", "W2", "W3"}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b := playBallots(t, Options{})
+			tt, c := b.base, b.c
+			ids := map[string]string{"W1": c.w1, "W2": c.w2, "W3": c.w3, "": ""}
+			for i, tap := range tc.taps {
+				var ballot []string
+				for _, x := range tap {
+					ballot = append(ballot, ids[x])
+				}
+				tt.rank(c.sanne, ballot...)
+				if got := tt.m.ViewFor(tt.m.ViewerFor(RoleParticipant, c.sanne)).MyRanking; !slices.Equal(got, ballot) {
+					t.Fatalf("tap %d: my ranking %q, want %q (places kept)", i, got, ballot)
+				}
+				if i == 0 {
+					p := points(tt.m.Ranking().Worries)
+					want := map[string]float64{ids[tap[0]]: 3}
+					if tap[0] == "" {
+						want = map[string]float64{c.w3: 1}
+					}
+					for id, n := range want {
+						if p[id] != n {
+							t.Fatalf("after the first tap %v, want %v", p, want)
+						}
+					}
+				}
+			}
+			if p := points(tt.m.Ranking().Worries); p[c.w1] != 3 || p[c.w2] != 2 || p[c.w3] != 1 {
+				t.Fatalf("points %v", p)
+			}
+		})
+	}
+	t.Run("OnlyOpenPlacesIsNoBallot", func(t *testing.T) {
+		b := playBallots(t, Options{})
+		b.base.silent(participant(b.c.sanne), "ranking.set", map[string]any{"worryIds": []string{"", ""}})
+	})
+	t.Run("ErrDistinct", func(t *testing.T) {
+		b := playBallots(t, Options{})
+		b.base.fails(participant(b.c.sanne), "ranking.set", map[string]any{"worryIds": []string{b.c.w1, "", b.c.w1}}, ECodeInvalidInput)
+		b.base.fails(participant(b.c.sanne), "ranking.set", map[string]any{"worryIds": []string{"", "", "", b.c.w1}}, ECodeInvalidInput)
+	})
+}

@@ -281,14 +281,23 @@ func (m *Meeting) ballots() []countedBallot {
 		seen := map[string]bool{}
 		// A worry withdrawn since (by going back a round) leaves the ballot, and
 		// the places after it move up.
+		counted := false
 		for _, id := range ids {
+			if id == "" {
+				b.WorryIDs = append(b.WorryIDs, "") // an open place keeps the places after it
+				continue
+			}
 			r := m.root(id)
 			if !seen[r] && rankable[r] {
 				seen[r] = true
 				b.WorryIDs = append(b.WorryIDs, r)
+				counted = true
 			}
 		}
-		if len(b.WorryIDs) > 0 {
+		for len(b.WorryIDs) > 0 && b.WorryIDs[len(b.WorryIDs)-1] == "" {
+			b.WorryIDs = b.WorryIDs[:len(b.WorryIDs)-1]
+		}
+		if counted {
 			out = append(out, countedBallot{b, party.Kind})
 		}
 	}
@@ -383,7 +392,13 @@ func (m *Meeting) SharedRanking() RankingResult {
 	if m.Options.ShowPersonTop3 {
 		for _, b := range m.ballots() {
 			if b.kind == KindFamily {
-				res.PersonTop3 = append(res.PersonTop3, PersonTop3{ParticipantID: b.ParticipantID, WorryIDs: append([]string{}, b.WorryIDs[:min(3, len(b.WorryIDs))]...)})
+				ids := []string{}
+				for _, id := range b.WorryIDs {
+					if id != "" {
+						ids = append(ids, id)
+					}
+				}
+				res.PersonTop3 = append(res.PersonTop3, PersonTop3{ParticipantID: b.ParticipantID, WorryIDs: ids})
 			}
 		}
 	}
