@@ -94,9 +94,20 @@ test('the console: lobby flood, removing, repeats, points and closing', async ({
   await sanne.getByRole('button', { name: 'Akkoord, namens ons gezin' }).click();
   await expect(sanne.getByText('Je hebt akkoord gegeven')).toBeVisible();
   await coord.getByRole('button', { name: /Verder naar: Plan/ }).click();
+  // Goals save themselves: no button, a visible "Opgeslagen", kept across a
+  // reload, and another tab of the coordinator follows live.
   const first = coord.getByTestId('plan-worry').first();
   await first.getByLabel('Wat willen we zien?').fill('Er is elke dag genoeg eten in huis');
-  await first.getByRole('button', { name: 'Opslaan' }).click();
+  await expect(first.getByTestId('goal-state')).toHaveText('✓ Opgeslagen');
+  const tab2 = await coordCtx.newPage();
+  await tab2.goto(coord.url());
+  const first2 = tab2.getByTestId('plan-worry').first();
+  await expect(first2.getByLabel('Wat willen we zien?')).toHaveValue('Er is elke dag genoeg eten in huis');
+  await first2.getByLabel('Wat willen we zien?').fill('Er is elke dag genoeg eten in huis, ook in het weekend');
+  await expect(first.getByLabel('Wat willen we zien?')).toHaveValue('Er is elke dag genoeg eten in huis, ook in het weekend');
+  await coord.reload();
+  await expect(coord.getByTestId('plan-worry').first().getByLabel('Wat willen we zien?')).toHaveValue('Er is elke dag genoeg eten in huis, ook in het weekend');
+  await tab2.close();
   await coord.getByLabel('Regisseur', { exact: true }).selectOption({ label: 'Gebiedsteam' });
   await coord.getByLabel('Volgende evaluatie').fill('2030-06-01');
   await coord.locator('form.details').getByRole('button', { name: 'Opslaan' }).click();
