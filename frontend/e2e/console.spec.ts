@@ -107,10 +107,11 @@ test('the console: lobby flood, removing, repeats, points and closing', async ({
   await expect(first.getByLabel('Wat willen we zien?')).toHaveValue('Er is elke dag genoeg eten in huis, ook in het weekend');
   await coord.reload();
   await expect(coord.getByTestId('plan-worry').first().getByLabel('Wat willen we zien?')).toHaveValue('Er is elke dag genoeg eten in huis, ook in het weekend');
-  await tab2.close();
   await coord.getByLabel('Regisseur', { exact: true }).selectOption({ label: 'Gebiedsteam' });
   await coord.getByLabel('Volgende evaluatie').fill('2030-06-01');
   await coord.locator('form.details').getByRole('button', { name: 'Opslaan' }).click();
+  await expect(tab2.getByLabel('Volgende evaluatie')).toHaveValue('2030-06-01');
+  await tab2.close();
   await coord.getByRole('button', { name: 'Gesprek afsluiten' }).click();
   await expect(coord.getByTestId('close-empty-goals')).toHaveText('Let op: bij zorg 2, 3 staat nog geen doel.');
   await coord.getByRole('button', { name: 'Annuleren' }).click();
