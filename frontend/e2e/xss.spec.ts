@@ -247,6 +247,9 @@ test('user text is inert on every surface, in every phase', async ({ browser }) 
     }
     await expect(p.page.getByTestId('rank-state')).toContainText('Opgeslagen');
   }
+  // The result (with the worries' texts) reaches the screen when the round is closed.
+  await expect(screen.page.getByTestId('screen-rank-progress')).toHaveText('2 van 2 hebben gekozen');
+  await coord.getByTestId('rank-close').click();
   await expect(screen.page.getByText('2 mensen hebben gekozen')).toBeVisible();
   for (const s of [console_, screen, phoneA, phoneB]) await checkInert('09-rank', s, worries);
 

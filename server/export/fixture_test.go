@@ -63,7 +63,7 @@ func (t *table) item(a meeting.Actor, kind, text string, domain ...string) strin
 	}
 	evs := t.do(a, kind+".add", data)
 	var d struct{ Item meeting.Item }
-	_ = json.Unmarshal(evs[0].Data, &d)
+	_ = json.Unmarshal(evs[len(evs)-1].Data, &d)
 	return d.Item.ID
 }
 

@@ -68,7 +68,7 @@ func (s *Server) join(c *fiber.Ctx) error {
 	if err := decodeBody(c, &in); err != nil {
 		return err
 	}
-	if !s.joinsPerMeeting.allow(info.ID) {
+	if !s.joinsPerMeeting.allow(info.ID, c.IP()) {
 		return tooManyAttempts(c, time.Minute/joinsPerMeetingPerMinute)
 	}
 	// The participant and the audit record of their joining commit together.

@@ -46,7 +46,7 @@ type Server struct {
 	logins    *backoff // failed sign-ins per email and per address
 	joinCodes *backoff // unknown join codes per address
 
-	joinsPerMeeting *keyedLimiter
+	joinsPerMeeting *joinLimiter
 	oidc            *oidcClient // nil without an identity provider
 }
 
@@ -61,7 +61,7 @@ func New(cfg Config, st *store.Store, live *app.Service, hub *realtime.Hub, dist
 	s := &Server{store: st, live: live, hub: hub, cfg: cfg, log: log,
 		logins:          newBackoff(5, time.Second, 15*time.Minute, time.Hour),
 		joinCodes:       newBackoff(10, 2*time.Second, 10*time.Minute, 30*time.Minute),
-		joinsPerMeeting: newKeyedLimiter(joinsPerMeetingPerMinute, joinsPerMeetingPerMinute)}
+		joinsPerMeeting: newJoinLimiter()}
 	if cfg.OIDC.Issuer != "" {
 		s.oidc = &oidcClient{cfg: cfg.OIDC}
 	}

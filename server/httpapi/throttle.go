@@ -11,6 +11,31 @@ import (
 // has tens of people, so a flood of joiners is an attack, not a meeting.
 const joinsPerMeetingPerMinute = 30
 
+// joinsPerAddressPerMinute bounds joins from one address to one meeting, so that
+// whoever has the code cannot use up the meeting's joins and keep the family
+// out. A meeting room's phones often share one address (its Wi-Fi), so the
+// burst seats a whole table at once.
+const (
+	joinsPerAddressPerMinute = 10
+	joinsPerAddressBurst     = 15
+)
+
+// joinLimiter bounds joins per meeting and per address within a meeting.
+type joinLimiter struct {
+	perMeeting, perAddress *keyedLimiter
+}
+
+func newJoinLimiter() *joinLimiter {
+	return &joinLimiter{perMeeting: newKeyedLimiter(joinsPerMeetingPerMinute, joinsPerMeetingPerMinute),
+		perAddress: newKeyedLimiter(joinsPerAddressPerMinute, joinsPerAddressBurst)}
+}
+
+// allow says whether address may join meetingID now. The address is asked
+// first: a flood from one address does not spend the meeting's joins.
+func (j *joinLimiter) allow(meetingID, address string) bool {
+	return j.perAddress.allow(meetingID+"|"+address) && j.perMeeting.allow(meetingID)
+}
+
 // keyedLimiter is a token bucket per key, forgotten when idle.
 type keyedLimiter struct {
 	mu       sync.Mutex

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -53,5 +54,37 @@ func TestDummyHashIsValid(t *testing.T) {
 	ok, err := argon2id.ComparePasswordAndHash("any", dummyHash)
 	if err != nil || ok {
 		t.Fatalf("dummy hash: match %v, err %v", ok, err)
+	}
+}
+
+// One address flooding a meeting's join is stopped before it uses up the
+// meeting's joins: people on other addresses still get in.
+func TestJoinLimiterPerAddress(t *testing.T) {
+	j := newJoinLimiter()
+	flood := 0
+	for j.allow("m1", "192.0.2.7") {
+		flood++
+		if flood > 100 {
+			t.Fatal("one address is never limited")
+		}
+	}
+	if flood != joinsPerAddressBurst {
+		t.Fatalf("one address joined %d times at once, want %d", flood, joinsPerAddressBurst)
+	}
+	if !j.allow("m1", "198.51.100.4") {
+		t.Fatal("another address is refused after one address's flood")
+	}
+	if !j.allow("m2", "192.0.2.7") {
+		t.Fatal("the flooding address is refused in another meeting")
+	}
+	// The meeting's own bound still holds over many addresses.
+	n := 0
+	for i := 0; i < 100; i++ {
+		if j.allow("m3", fmt.Sprintf("203.0.113.%d", i)) {
+			n++
+		}
+	}
+	if n != joinsPerMeetingPerMinute {
+		t.Fatalf("%d joins over many addresses, want the meeting's %d", n, joinsPerMeetingPerMinute)
 	}
 }

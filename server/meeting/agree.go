@@ -15,6 +15,12 @@ func rankingSet(d *decision) error {
 	seen := map[string]bool{}
 	ids := []string{}
 	for _, id := range in.WorryIDs {
+		if id == "" {
+			// An open place: the person tapped 3 before choosing 1 and 2.
+			// The place they tapped is kept, and so are its points.
+			ids = append(ids, "")
+			continue
+		}
 		it, err := d.revealedWorry(id)
 		if err != nil {
 			return err
@@ -28,12 +34,38 @@ func rankingSet(d *decision) error {
 		seen[id] = true
 		ids = append(ids, id)
 	}
+	for len(ids) > 0 && ids[len(ids)-1] == "" {
+		ids = ids[:len(ids)-1]
+	}
+	if d.m.RankingClosed {
+		return Errorf(ECodeRankingClosed, "the ranking round is closed")
+	}
 	pid := d.cmd.Actor.ParticipantID
 	old, had := d.m.Rankings[pid]
 	if had && equalStrings(old, ids) || !had && len(ids) == 0 {
-		return Errorf(ECodeConflict, "Er verandert niets (nothing to change)")
+		return nil // the same ranking again: nothing changes
 	}
 	return d.emit(EvRankingMine, ScopePrivate, pid, rankingData{ParticipantID: pid, WorryIDs: ids})
+}
+
+// rankingClose closes the ranking round: the table gets the result, and the
+// ballots are final. Closing a closed round changes nothing.
+func rankingClose(d *decision) error {
+	if err := d.decode(&struct{}{}); err != nil {
+		return err
+	}
+	if d.m.RankingClosed {
+		return nil
+	}
+	return d.closeRanking()
+}
+
+// publishedTop3 is the top 3 the table was shown: the closed round's result.
+func (m *Meeting) publishedTop3() []string {
+	if m.RankingClosed && m.Published != nil {
+		return m.Published.Top3
+	}
+	return m.Ranking().Top3
 }
 
 func equalStrings(a, b []string) bool {
@@ -74,7 +106,7 @@ func agreeConfirm(d *decision) error {
 		}
 		seen[id] = true
 	}
-	computed := d.m.Ranking().Top3
+	computed := d.m.publishedTop3()
 	override := !equalStrings(computed, in.WorryIDs)
 	if override && reason == "" {
 		return Errorf(ECodeInvalidInput, "Leg uit waarom je de top 3 verandert (a reason is required for an override)")
@@ -96,18 +128,28 @@ func agreeDissent(d *decision) error {
 	if err := d.decode(&in); err != nil {
 		return err
 	}
-	text, err := CleanText("text", in.Text, MaxTextLen, true, false)
+	// Empty text takes one's dissent back.
+	text, err := CleanText("text", in.Text, MaxTextLen, true, true)
 	if err != nil {
 		return err
 	}
 	p := d.m.Participant(d.cmd.Actor.ParticipantID)
-	a := cloneAgreement(d.m.Agreement)
-	if len(a.Dissent) >= 200 {
-		return Errorf(ECodeConflict, "Te veel reacties (too many)")
+	// One dissent per participant, which they may change: no one can fill the
+	// meeting's list and silence the others.
+	old := find(d.m.Agreement.Dissent, func(x *Dissent) bool { return x.ParticipantID == p.ID })
+	if old == nil && text == "" || old != nil && old.Text == text {
+		return nil
 	}
-	a.Dissent = append(a.Dissent, Dissent{ParticipantID: p.ID, PartyID: p.PartyID, Text: text})
-	return d.emit(EvAgreementUpdated, ScopeTable, "", agreementData{a})
+	if old == nil && len(d.m.Agreement.Dissent) >= maxDissent {
+		return Errorf(ECodeTooMany, "at most %d dissents in a meeting", maxDissent)
+	}
+	// The event carries the one entry that changed, not the whole list.
+	return d.emit(EvDissentUpserted, ScopeTable, "", dissentData{Dissent{ParticipantID: p.ID, PartyID: p.PartyID, Text: text}})
 }
+
+// maxDissent bounds the dissent list; with one per participant it is reached
+// only by a meeting of that many people.
+const maxDissent = 200
 
 func agreeAkkoord(d *decision) error {
 	if err := d.decode(&struct{}{}); err != nil {
@@ -124,7 +166,7 @@ func agreeAkkoord(d *decision) error {
 	a := cloneAgreement(d.m.Agreement)
 	for _, k := range a.Akkoord {
 		if k.ParticipantID == p.ID {
-			return Errorf(ECodeConflict, "Je gaf al akkoord (already recorded)")
+			return nil // given already: a double tap
 		}
 	}
 	a.Akkoord = append(a.Akkoord, Akkoord{ParticipantID: p.ID, PartyID: p.PartyID})

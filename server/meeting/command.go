@@ -71,35 +71,51 @@ var (
 
 // handlers is the read-only table of commands: who, in which phases, and what it does.
 var handlers = map[string]handler{
-	"participant.join":   {[]Role{RoleJoiner}, nil, participantJoin},
-	"participant.admit":  {coord, nil, participantStatus(StatusAdmitted)},
-	"participant.remove": {coord, nil, participantStatus(StatusRemoved)},
-	"meeting.lock":       {coord, nil, setLocked(true)},
-	"meeting.unlock":     {coord, nil, setLocked(false)},
-	"party.add":          {coord, []Phase{PhaseLobby, PhaseStrengths, PhaseWorries}, partyAdd},
-	"phase.set":          {coord, nil, phaseSet},
-	"strength.add":       {both, []Phase{PhaseStrengths}, itemAdd(KindStrength)},
-	"strength.edit":      {both, []Phase{PhaseStrengths}, itemEdit(KindStrength)},
-	"strength.withdraw":  {both, []Phase{PhaseStrengths}, itemWithdraw(KindStrength)},
-	"worry.add":          {both, []Phase{PhaseWorries}, itemAdd(KindWorry)},
-	"worry.edit":         {both, []Phase{PhaseWorries}, itemEdit(KindWorry)},
-	"worry.withdraw":     {both, []Phase{PhaseWorries}, itemWithdraw(KindWorry)},
-	"reveal":             {coord, []Phase{PhaseStrengths, PhaseWorries}, reveal},
-	"worry.merge":        {coord, []Phase{PhaseCluster}, worryMerge},
-	"worry.unmerge":      {coord, []Phase{PhaseCluster}, worryUnmerge},
-	"ranking.set":        {part, []Phase{PhaseRank}, rankingSet},
-	"agree.confirm":      {coord, []Phase{PhaseAgree}, agreeConfirm},
-	"agree.dissent":      {part, []Phase{PhaseAgree, PhasePlan}, agreeDissent},
-	"agree.akkoord":      {part, []Phase{PhaseAgree, PhasePlan}, agreeAkkoord},
-	"plan.goal.set":      {coord, []Phase{PhasePlan}, planGoalSet},
-	"plan.action.add":    {coord, []Phase{PhasePlan}, planActionAdd},
-	"plan.action.edit":   {coord, []Phase{PhasePlan}, planActionEdit},
-	"plan.action.remove": {coord, []Phase{PhasePlan}, planActionRemove},
-	"plan.details.set":   {coord, []Phase{PhasePlan}, planDetailsSet},
-	"meeting.close":      {coord, []Phase{PhasePlan}, meetingClose},
-	"review.action.set":  {coord, []Phase{PhaseReview}, reviewActionSet},
-	"review.score.set":   {coord, []Phase{PhaseReview}, reviewScoreSet},
-	"worry.carry":        {coord, []Phase{PhaseWorries}, worryCarry},
+	"participant.join":        {[]Role{RoleJoiner}, nil, participantJoin},
+	"participant.admit":       {coord, nil, participantStatus(StatusAdmitted)},
+	"participant.remove":      {coord, nil, participantStatus(StatusRemoved)},
+	"meeting.lock":            {coord, nil, setLocked(true)},
+	"meeting.unlock":          {coord, nil, setLocked(false)},
+	"party.add":               {coord, []Phase{PhaseLobby, PhaseStrengths, PhaseWorries}, partyAdd},
+	"phase.set":               {coord, nil, phaseSet},
+	"strength.add":            {both, []Phase{PhaseStrengths}, itemAdd(KindStrength)},
+	"strength.edit":           {both, []Phase{PhaseStrengths}, itemEdit(KindStrength)},
+	"strength.withdraw":       {both, []Phase{PhaseStrengths}, itemWithdraw(KindStrength)},
+	"worry.add":               {both, []Phase{PhaseWorries}, itemAdd(KindWorry)},
+	"worry.edit":              {both, []Phase{PhaseWorries}, itemEdit(KindWorry)},
+	"worry.withdraw":          {both, []Phase{PhaseWorries}, itemWithdraw(KindWorry)},
+	"reveal":                  {coord, []Phase{PhaseStrengths, PhaseWorries}, reveal},
+	"worry.merge":             {coord, []Phase{PhaseCluster}, worryMerge},
+	"worry.unmerge":           {coord, []Phase{PhaseCluster}, worryUnmerge},
+	"worry.rephrase":          {coord, []Phase{PhaseWorries, PhaseCluster}, worryRephrase},
+	"ranking.set":             {part, []Phase{PhaseRank}, rankingSet},
+	"ranking.close":           {coord, []Phase{PhaseRank}, rankingClose},
+	"meeting.options.set":     {coord, nil, optionsSet},
+	"lobby.admitAll":          {coord, nil, lobbyAll(StatusAdmitted)},
+	"familytime.start":        {coord, []Phase{PhaseStrengths, PhaseWorries}, familyTimeStart},
+	"familytime.end":          {both, nil, familyTimeEnd},
+	"familytime.spokesperson": {coord, nil, familySpokesperson},
+	"family.add":              {part, []Phase{PhaseStrengths, PhaseWorries}, familyAdd},
+	"family.edit":             {part, []Phase{PhaseStrengths, PhaseWorries}, familyEdit},
+	"round.start":             {coord, []Phase{PhaseStrengths, PhaseWorries}, roundStart},
+	"round.order":             {coord, []Phase{PhaseStrengths, PhaseWorries}, roundSetOrder},
+	"round.next":              {coord, []Phase{PhaseStrengths, PhaseWorries}, roundMove(1)},
+	"round.back":              {coord, []Phase{PhaseStrengths, PhaseWorries}, roundMove(-1)},
+	"round.end":               {coord, []Phase{PhaseStrengths, PhaseWorries}, roundEnd},
+	"round.pass":              {both, []Phase{PhaseStrengths, PhaseWorries}, roundPass},
+	"lobby.dismissAll":        {coord, nil, lobbyAll(StatusRemoved)},
+	"agree.confirm":           {coord, []Phase{PhaseAgree}, agreeConfirm},
+	"agree.dissent":           {part, []Phase{PhaseAgree, PhasePlan}, agreeDissent},
+	"agree.akkoord":           {part, []Phase{PhaseAgree, PhasePlan}, agreeAkkoord},
+	"plan.goal.set":           {coord, []Phase{PhasePlan}, planGoalSet},
+	"plan.action.add":         {coord, []Phase{PhasePlan}, planActionAdd},
+	"plan.action.edit":        {coord, []Phase{PhasePlan}, planActionEdit},
+	"plan.action.remove":      {coord, []Phase{PhasePlan}, planActionRemove},
+	"plan.details.set":        {coord, []Phase{PhasePlan}, planDetailsSet},
+	"meeting.close":           {coord, []Phase{PhasePlan}, meetingClose},
+	"review.action.set":       {coord, []Phase{PhaseReview}, reviewActionSet},
+	"review.score.set":        {coord, []Phase{PhaseReview}, reviewScoreSet},
+	"worry.carry":             {coord, []Phase{PhaseWorries}, worryCarry},
 }
 
 // CommandNames lists every command the meeting understands.
@@ -135,45 +151,64 @@ func (m *Meeting) Decide(cmd Command) (*Meeting, []Event, error) {
 		return nil, nil, Errorf(ECodeWrongPhase, "Dit kan nu niet in deze ronde (not allowed in phase %s)", m.Phase)
 	}
 	d := &decision{m: m.Clone(), cmd: cmd}
-	before := m.rankingKey()
+	before, drafts := m.rankedByKey(), m.draftsKey()
 	if err := h.run(d); err != nil {
 		return nil, nil, err
 	}
 	if len(d.events) == 0 {
-		return nil, nil, Errorf(ECodeConflict, "Er verandert niets (nothing to change)")
+		// A repeated identical action (a double tap, a resend with a new id)
+		// changes nothing and is answered as a success.
+		return d.m, nil, nil
 	}
-	// Any change that moves the live ranking (a ranking, a merge, a removal) also
-	// publishes the new aggregate.
-	if after := d.m.rankingKey(); before != after {
-		if err := d.emit(EvRankingResult, ScopeTable, "", resultData{d.m.Ranking()}); err != nil {
+	if d.m.draftsKey() != drafts {
+		// The console's count of unrevealed items goes first and the command
+		// runs again after it, so the command's own events stay last: the
+		// ack's seq is the seq of what it made (a new worry's id).
+		counts := d.m.DraftCounts()
+		d = &decision{m: m.Clone(), cmd: cmd}
+		if err := d.emit(EvDraftsCounted, ScopePrivate, "", draftsData{counts}); err != nil {
 			return nil, nil, err
 		}
+		if err := h.run(d); err != nil {
+			return nil, nil, err
+		}
+	}
+	if err := d.rankingFollows(before); err != nil {
+		return nil, nil, err
 	}
 	return d.m, d.events, nil
 }
 
-// rankingKey sums up everything Ranking reads, far cheaper than Ranking itself:
-// when it is unchanged, so is the result. It is empty while nobody has ranked.
-func (m *Meeting) rankingKey() string {
+// rankingFollows tells the table what a change did to the ranking round. While
+// the round is open the table learns only who has ranked, never a result that
+// moves with each ballot (the difference of two results would be a ballot). A
+// closed round's result is frozen.
+//
+// The round does not close by itself when everyone has ranked: a phone saves
+// each tap, so the last person's first tap would freeze their ballot before
+// they finished or corrected it. The coordinator closes it (the console says
+// when everyone has chosen).
+func (d *decision) rankingFollows(before string) error {
+	if d.m.RankingClosed {
+		return nil
+	}
+	if d.m.rankedByKey() != before {
+		return d.emit(EvRankingProgress, ScopeTable, "", resultData{d.m.RankingProgress()})
+	}
+	return nil
+}
+
+// closeRanking closes the round and sends the table its result.
+func (d *decision) closeRanking() error {
+	return d.emit(EvRankingResult, ScopeTable, "", resultData{d.m.SharedRanking()})
+}
+
+// rankedByKey is who has a ballot that counts: all the table learns of an open round.
+func (m *Meeting) rankedByKey() string {
 	if len(m.Rankings) == 0 {
 		return ""
 	}
-	var b strings.Builder
-	b.WriteString(string(m.Options.Weighting))
-	for _, p := range m.Parties {
-		fmt.Fprintf(&b, "|%s:%s:%d", p.ID, p.Kind, p.Order)
-	}
-	for _, it := range m.Items {
-		if it.Kind == KindWorry {
-			fmt.Fprintf(&b, "|%s:%t:%t:%s", it.ID, it.Revealed, it.Withdrawn, it.MergedInto)
-		}
-	}
-	for _, p := range m.Participants {
-		if ids, ok := m.Rankings[p.ID]; ok {
-			fmt.Fprintf(&b, "|%s:%s:%s:%s", p.ID, p.Status, p.PartyID, strings.Join(ids, ","))
-		}
-	}
-	return b.String()
+	return strings.Join(m.RankingProgress().RankedBy, ",")
 }
 
 // decode reads the command's data into v, refusing unknown fields.

@@ -24,6 +24,14 @@ const (
 	ECodeUnauthorized   = "unauthorized"
 	ECodeNotHello       = "not_hello"
 	ECodeInternal       = "internal"
+	// ECodeRankingClosed: the ranking round is closed, ballots are final.
+	ECodeRankingClosed = "ranking_closed"
+	// ECodeOptionsFrozen: an option that shapes the ranking result cannot change once the round is closed.
+	ECodeOptionsFrozen = "options_frozen"
+	// ECodeMergeChain: a worry that others were merged into cannot itself be merged.
+	ECodeMergeChain = "merge_chain"
+	// ECodeTooMany: a per-person limit is reached.
+	ECodeTooMany = "too_many"
 )
 
 // Error is a domain error with a stable code and a message that is safe to show.

@@ -20,6 +20,9 @@ const (
 	// ScopePrivate reaches only the participant named in the event, or the
 	// coordinators when it names none (a draft typed on behalf of a party).
 	ScopePrivate Scope = "private"
+	// ScopeFamily reaches only admitted participants of family and network
+	// parties: the family's own list in family time.
+	ScopeFamily Scope = "family"
 )
 
 // Event names.
@@ -30,12 +33,16 @@ const (
 	EvItemUpserted      = "item.upserted"
 	EvItemsRevealed     = "items.revealed"
 	EvRankingMine       = "ranking.mine"
-	EvRankingResult     = "ranking.result"
+	EvRankingResult     = "ranking.result"   // the round is closed: the shared result
+	EvRankingProgress   = "ranking.progress" // the round is open: who has ranked, no result
 	EvAgreementUpdated  = "agreement.updated"
+	EvDissentUpserted   = "dissent.upserted" // one participant's dissent; empty text: taken back
+	EvDraftsCounted     = "drafts.counted"   // how many items each party still has unrevealed (coordinators)
 	EvPlanUpdated       = "plan.updated"
 	EvPlanClosed        = "plan.closed"
 	EvMeetingPrevious   = "meeting.previous"
 	EvReviewUpdated     = "review.updated"
+	EvRoundUpdated      = "round.updated" // the speaking round: order, turn, passes, deadline
 )
 
 // Event is one stored change of a meeting. Its data carries whole entities, so
@@ -74,6 +81,12 @@ type (
 	}
 	agreementData struct {
 		Agreement Agreement `json:"agreement"`
+	}
+	draftsData struct {
+		Drafts []DraftCount `json:"drafts"`
+	}
+	dissentData struct {
+		Dissent Dissent `json:"dissent"`
 	}
 	planData struct {
 		Plan Plan `json:"plan"`
@@ -142,11 +155,29 @@ func (m *Meeting) Apply(ev Event) error {
 			}
 		}
 	case EvRankingResult:
-		// Derived from the rankings; stored so clients can be sent it as it was.
+		// Derived from the rankings; stored so clients are sent it as it was. A
+		// closed round's result is frozen: later changes do not move it.
+		var d resultData
+		if err = json.Unmarshal(ev.Data, &d); err == nil {
+			m.Published = &d.Result
+			m.RankingClosed = d.Result.Closed
+		}
+	case EvDraftsCounted:
+		// Derived from the items; stored so the console is sent it as it was.
+	case EvRankingProgress:
+		m.Published, m.RankingClosed = nil, false
 	case EvAgreementUpdated:
 		var d agreementData
 		if err = json.Unmarshal(ev.Data, &d); err == nil {
 			m.Agreement = d.Agreement
+		}
+	case EvDissentUpserted:
+		var d dissentData
+		if err = json.Unmarshal(ev.Data, &d); err == nil {
+			m.Agreement.Dissent = slices.DeleteFunc(slices.Clone(m.Agreement.Dissent), func(x Dissent) bool { return x.ParticipantID == d.Dissent.ParticipantID })
+			if d.Dissent.Text != "" {
+				m.Agreement.Dissent = append(m.Agreement.Dissent, d.Dissent)
+			}
 		}
 	case EvPlanUpdated:
 		var d planData
@@ -162,6 +193,11 @@ func (m *Meeting) Apply(ev Event) error {
 		var d previousData
 		if err = json.Unmarshal(ev.Data, &d); err == nil {
 			m.Previous = &d.Previous
+		}
+	case EvRoundUpdated:
+		var d roundData
+		if err = json.Unmarshal(ev.Data, &d); err == nil {
+			m.Round = d.Round
 		}
 	case EvReviewUpdated:
 		var d reviewData
@@ -206,7 +242,8 @@ func (m *Meeting) Clone() *Meeting {
 	c.Plan.Goals = slices.Clone(m.Plan.Goals)
 	c.Plan.Actions = slices.Clone(m.Plan.Actions)
 	c.Versions = slices.Clone(m.Versions)
-	// Previous is set once, by the first event, and never changed in place: sharing it is safe.
+	// Previous and Published are set whole by one event and never changed in place: sharing them is safe.
+	c.Round = cloneRound(m.Round)
 	c.Review.Actions = slices.Clone(m.Review.Actions)
 	c.Review.Scores = slices.Clone(m.Review.Scores)
 	return &c

@@ -172,7 +172,7 @@ func (d *decision) emitReview(r Review) error {
 	before, _ := json.Marshal(cloneReview(d.m.Review))
 	after, _ := json.Marshal(r)
 	if string(before) == string(after) {
-		return Errorf(ECodeConflict, "Er verandert niets (nothing to change)")
+		return nil // recorded already
 	}
 	return d.emit(EvReviewUpdated, ScopeTable, "", reviewData{r})
 }

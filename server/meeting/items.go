@@ -1,5 +1,7 @@
 package meeting
 
+import "fmt"
+
 // Rules for strengths and worries: add, edit, withdraw, reveal, merge.
 
 // author returns the author id and party of the actor for a new item.
@@ -67,14 +69,10 @@ func itemAdd(kind ItemKind) func(*decision) error {
 // ownItem finds an item of kind that the actor wrote.
 func (d *decision) ownItem(id string, kind ItemKind) (Item, error) {
 	it := d.m.Item(id)
-	if it == nil || it.Kind != kind || !d.canSeeItem(*it) {
+	if it == nil || it.Kind != kind || it.Family && !it.Revealed || !d.canSeeItem(*it) {
 		return Item{}, Errorf(ECodeNotFound, "Dit punt bestaat niet (unknown item)")
 	}
-	author := CoordinatorAuthor
-	if d.cmd.Actor.Role == RoleParticipant {
-		author = d.cmd.Actor.ParticipantID
-	}
-	if it.AuthorIDs[0] != author {
+	if it.AuthorIDs[0] != d.actorAuthor() {
 		return Item{}, Errorf(ECodeForbidden, "Je kunt alleen je eigen punten veranderen (own items only)")
 	}
 	if it.Withdrawn {
@@ -84,6 +82,14 @@ func (d *decision) ownItem(id string, kind ItemKind) (Item, error) {
 		return Item{}, Errorf(ECodeConflict, "Dit punt is samengevoegd (merged)")
 	}
 	return *it, nil
+}
+
+// actorAuthor is the author id the actor writes items as.
+func (d *decision) actorAuthor() string {
+	if d.cmd.Actor.Role == RoleParticipant {
+		return d.cmd.Actor.ParticipantID
+	}
+	return CoordinatorAuthor
 }
 
 // canSeeItem says whether the actor may know the item exists: a draft of someone
@@ -122,7 +128,7 @@ func itemEdit(kind ItemKind) func(*decision) error {
 			continues = *in.Continues
 		}
 		if it.Text == text && it.Domain == in.Domain && it.Continues == continues {
-			return Errorf(ECodeConflict, "Er verandert niets (nothing to change)")
+			return nil // saved already
 		}
 		it.Text, it.Domain, it.Continues = text, in.Domain, continues
 		scope, pid := draftScope(it)
@@ -137,6 +143,9 @@ func itemWithdraw(kind ItemKind) func(*decision) error {
 		}
 		if err := d.decode(&in); err != nil {
 			return err
+		}
+		if it := d.m.Item(in.ItemID); it != nil && it.Withdrawn && d.canSeeItem(*it) && it.AuthorIDs[0] == d.actorAuthor() {
+			return nil // withdrawn already: a double tap
 		}
 		it, err := d.ownItem(in.ItemID, kind)
 		if err != nil {
@@ -174,16 +183,55 @@ func reveal(d *decision) error {
 	}
 	revealed := []Item{}
 	for _, it := range d.m.Items {
-		if it.Kind != in.Kind || it.Revealed || it.Withdrawn || (in.PartyID != "" && it.PartyID != in.PartyID) {
+		if it.Kind != in.Kind || it.Revealed || it.Withdrawn || it.Family || (in.PartyID != "" && it.PartyID != in.PartyID) {
 			continue
 		}
 		it.Revealed = true
 		revealed = append(revealed, it)
 	}
 	if len(revealed) == 0 {
-		return Errorf(ECodeConflict, "Er is niets om te laten zien (nothing to reveal)")
+		return nil // revealed already (a double tap), or nothing there
 	}
 	return d.emit(EvItemsRevealed, ScopeTable, "", itemsData{revealed})
+}
+
+// DraftCount is how many items of a kind a party still has unrevealed: what
+// the console needs to know which parties to reveal, never what they wrote.
+type DraftCount struct {
+	PartyID string   `json:"partyId"`
+	Kind    ItemKind `json:"kind"`
+	Count   int      `json:"count"`
+}
+
+// DraftCounts counts the unrevealed, not withdrawn items per party and kind, in
+// speaking order.
+func (m *Meeting) DraftCounts() []DraftCount {
+	out := []DraftCount{}
+	for _, p := range sortedParties(m.Parties) {
+		for _, k := range []ItemKind{KindStrength, KindWorry} {
+			n := 0
+			for _, it := range m.Items {
+				if it.PartyID == p.ID && it.Kind == k && !it.Revealed && !it.Withdrawn && !it.Family {
+					n++
+				}
+			}
+			if n > 0 {
+				out = append(out, DraftCount{PartyID: p.ID, Kind: k, Count: n})
+			}
+		}
+	}
+	return out
+}
+
+// draftsKey sums up DraftCounts cheaply: it changes when any count does.
+func (m *Meeting) draftsKey() string {
+	n := map[string]int{}
+	for _, it := range m.Items {
+		if !it.Revealed && !it.Withdrawn && !it.Family {
+			n[it.PartyID+"/"+string(it.Kind)]++
+		}
+	}
+	return fmt.Sprint(n) // fmt prints maps sorted by key
 }
 
 // worryRoot returns a revealed, live worry by id.
@@ -218,10 +266,52 @@ func worryMerge(d *decision) error {
 		return Errorf(ECodeConflict, "Een zorg kan niet in zichzelf (cannot merge into itself)")
 	}
 	if from.MergedInto != "" {
+		if from.MergedInto == d.m.root(into.ID) {
+			return nil // merged there already
+		}
 		return Errorf(ECodeConflict, "Deze zorg is al samengevoegd (already merged)")
+	}
+	// Merges do not chain: a worry others were merged into stays a root, so
+	// every merged worry shows under the one it joined and unmerges alone.
+	for _, it := range d.m.Items {
+		if it.MergedInto == from.ID {
+			return Errorf(ECodeMergeChain, "a worry that others were merged into cannot be merged itself")
+		}
 	}
 	from.MergedInto = d.m.root(into.ID)
 	return d.emit(EvItemUpserted, ScopeTable, "", itemData{from})
+}
+
+// worryRephrase lets the coordinator put a revealed worry in other words (a
+// 500-character worry shortened for the screen). The author's own words are
+// kept with it, and everyone at the table, the author too, sees the change.
+func worryRephrase(d *decision) error {
+	var in struct {
+		ItemID string `json:"itemId"`
+		Text   string `json:"text"`
+	}
+	if err := d.decode(&in); err != nil {
+		return err
+	}
+	text, err := CleanText("text", in.Text, MaxTextLen, true, false)
+	if err != nil {
+		return err
+	}
+	it, err := d.revealedWorry(in.ItemID)
+	if err != nil {
+		return err
+	}
+	if it.Text == text {
+		return nil
+	}
+	if it.OriginalText == "" {
+		it.OriginalText = it.Text
+	}
+	it.Text = text
+	if it.Text == it.OriginalText {
+		it.OriginalText = "" // back in the author's own words
+	}
+	return d.emit(EvItemUpserted, ScopeTable, "", itemData{it})
 }
 
 func worryUnmerge(d *decision) error {
@@ -236,7 +326,7 @@ func worryUnmerge(d *decision) error {
 		return err
 	}
 	if it.MergedInto == "" {
-		return Errorf(ECodeConflict, "Deze zorg is niet samengevoegd (not merged)")
+		return nil // not merged (any more): a double tap
 	}
 	it.MergedInto = ""
 	return d.emit(EvItemUpserted, ScopeTable, "", itemData{it})

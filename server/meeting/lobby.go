@@ -38,15 +38,55 @@ func participantStatus(to ParticipantStatus) func(*decision) error {
 		if p == nil {
 			return Errorf(ECodeNotFound, "Deze persoon is niet in dit gesprek (unknown participant)")
 		}
+		if p.Status == to {
+			return nil // admitted or removed already: a double tap
+		}
 		if p.Status == StatusRemoved {
 			return Errorf(ECodeConflict, "Deze persoon is al verwijderd (already removed)")
 		}
-		if p.Status == to {
-			return Errorf(ECodeConflict, "Dat is al zo (no change)")
+		return d.setStatus(*p, to)
+	}
+}
+
+// setStatus admits or removes a participant. A removed participant's drafts
+// are withdrawn with them: they never reach the table with their party's.
+func (d *decision) setStatus(p Participant, to ParticipantStatus) error {
+	p.Status = to
+	if err := d.emit(EvParticipantUpsert, ScopeAll, p.ID, participantData{p}); err != nil {
+		return err
+	}
+	if to != StatusRemoved {
+		return nil
+	}
+	for _, it := range d.m.Items {
+		if it.Revealed || it.Withdrawn || it.OnBehalf || it.AuthorIDs[0] != p.ID {
+			continue
 		}
-		np := *p
-		np.Status = to
-		return d.emit(EvParticipantUpsert, ScopeAll, np.ID, participantData{np})
+		it.Withdrawn = true
+		scope, pid := draftScope(it)
+		if err := d.emit(EvItemUpserted, scope, pid, itemData{it}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// lobbyAll admits, or dismisses, everyone still waiting in the lobby in one
+// command: "Iedereen toelaten", or clearing a flood of joins.
+func lobbyAll(to ParticipantStatus) func(*decision) error {
+	return func(d *decision) error {
+		if err := d.decode(&struct{}{}); err != nil {
+			return err
+		}
+		for _, p := range d.m.Participants {
+			if p.Status != StatusPending {
+				continue
+			}
+			if err := d.setStatus(p, to); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
 }
 
@@ -56,7 +96,7 @@ func setLocked(locked bool) func(*decision) error {
 			return err
 		}
 		if d.m.Locked == locked {
-			return Errorf(ECodeConflict, "Dat is al zo (no change)")
+			return nil // locked (or unlocked) already
 		}
 		h := d.m.Header
 		h.Locked = locked
@@ -135,6 +175,9 @@ func phaseSet(d *decision) error {
 	if to < 0 {
 		return Errorf(ECodeInvalidInput, "Onbekende ronde (unknown phase)")
 	}
+	if to == from {
+		return nil // a double tap on "next round": already there
+	}
 	if in.Phase == PhaseStrengths && !d.m.holds(in.Phase) {
 		return Errorf(ECodeConflict, "Dit gesprek heeft geen ronde 'wat goed gaat' (no strengths round)")
 	}
@@ -158,8 +201,49 @@ func phaseSet(d *decision) error {
 	if in.Phase == PhasePlan && !d.m.Agreement.Confirmed {
 		return Errorf(ECodeConflict, "Bevestig eerst de top 3 (confirm the top 3 first)")
 	}
+	// Leaving the rank round forward closes it (the agree round needs its
+	// result); going back to before it reopens it, as worries may change.
+	if d.m.Phase == PhaseRank && to > from && !d.m.RankingClosed {
+		if err := d.closeRanking(); err != nil {
+			return err
+		}
+	}
+	if to < phaseIndex(PhaseRank) && d.m.Published != nil {
+		if err := d.emit(EvRankingProgress, ScopeTable, "", resultData{d.m.RankingProgress()}); err != nil {
+			return err
+		}
+	}
+	if err := d.endRoundOnPhase(); err != nil {
+		return err
+	}
 	h := d.m.Header
 	h.Phase = in.Phase
+	return d.emit(EvMeetingUpdated, ScopeAll, "", meetingData{h})
+}
+
+// optionsSet changes what the table is shown of the ranking. Once the round is
+// closed these options are frozen: changing them would publish more of it.
+func optionsSet(d *decision) error {
+	var in struct {
+		ShowSingleTop3 *bool `json:"showSingleTop3"`
+		ShowPersonTop3 *bool `json:"showPersonTop3"`
+	}
+	if err := d.decode(&in); err != nil {
+		return err
+	}
+	h := d.m.Header
+	if in.ShowSingleTop3 != nil {
+		h.Options.ShowSingleTop3 = *in.ShowSingleTop3
+	}
+	if in.ShowPersonTop3 != nil {
+		h.Options.ShowPersonTop3 = *in.ShowPersonTop3
+	}
+	if h.Options == d.m.Options {
+		return nil
+	}
+	if d.m.RankingClosed {
+		return Errorf(ECodeOptionsFrozen, "ranking options cannot change after the round is closed")
+	}
 	return d.emit(EvMeetingUpdated, ScopeAll, "", meetingData{h})
 }
 

@@ -55,7 +55,7 @@ func (d *decision) emitPlan(p Plan) error {
 	before, _ := json.Marshal(clonePlan(d.m.Plan)) // as p: empty lists, never null
 	after, _ := json.Marshal(p)
 	if string(before) == string(after) {
-		return Errorf(ECodeConflict, "Er verandert niets (nothing to change)")
+		return nil // saved already (an autosave of the same text, a double tap)
 	}
 	return d.emit(EvPlanUpdated, ScopeTable, "", planData{p})
 }

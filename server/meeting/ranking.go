@@ -26,9 +26,9 @@ type PartyTop3 struct {
 	WorryIDs []string `json:"worryIds"`
 }
 
-// RankingResult is the live aggregate: the shared top 3, the family's and the
-// professionals' top 3 side by side, and each party's own. It never holds an
-// individual's ranking.
+// RankingResult is the aggregate: the shared top 3, the family's and the
+// professionals' top 3 side by side, and each party's own. What the table is sent
+// of it never holds an individual's ranking (see SharedRanking).
 type RankingResult struct {
 	Weighting        Weighting     `json:"weighting"`
 	Voters           int           `json:"voters"`
@@ -37,7 +37,12 @@ type RankingResult struct {
 	FamilyTop3       []string      `json:"familyTop3"`
 	ProfessionalTop3 []string      `json:"professionalTop3"`
 	PartyTop3        []PartyTop3   `json:"partyTop3"`
-	RankedBy         []string      `json:"rankedBy"`
+	// PersonTop3 is each family member's own top 3, only with Options.ShowPersonTop3.
+	PersonTop3 []PersonTop3 `json:"personTop3"`
+	RankedBy   []string     `json:"rankedBy"`
+	// Closed is true for the result of a closed round; while the round is open the
+	// table gets only RankedBy and Voters.
+	Closed bool `json:"closed"`
 }
 
 // Ballot is one participant's ordered choice, best first.
@@ -243,18 +248,26 @@ func top3(ranked []RankedWorry) []string {
 	return out
 }
 
-// Ranking computes the live result of the meeting's rankings: only admitted
-// participants' ballots count, and merged worries count for the worry they joined.
-func (m *Meeting) Ranking() RankingResult {
-	var cands []Candidate
+// PersonTop3 is one family member's own top 3, shown only when the meeting chose to.
+type PersonTop3 struct {
+	ParticipantID string   `json:"participantId"`
+	WorryIDs      []string `json:"worryIds"`
+}
+
+// countedBallot is a ballot that counts, with the kind of its party.
+type countedBallot struct {
+	Ballot
+	kind PartyKind
+}
+
+// ballots returns the ballots that count, in participant order: only admitted
+// participants', and merged worries count for the worry they joined.
+func (m *Meeting) ballots() []countedBallot {
 	rankable := map[string]bool{}
 	for _, it := range m.rankable() {
-		cands = append(cands, Candidate{ID: it.ID, Order: it.Order})
 		rankable[it.ID] = true
 	}
-	var all, family, prof []Ballot
-	perParty := map[string][]Ballot{}
-	res := RankingResult{Weighting: m.Options.Weighting, RankedBy: []string{}, PartyTop3: []PartyTop3{}}
+	var out []countedBallot
 	for _, p := range m.Participants {
 		ids, ok := m.Rankings[p.ID]
 		if !ok || p.Status != StatusAdmitted {
@@ -268,24 +281,49 @@ func (m *Meeting) Ranking() RankingResult {
 		seen := map[string]bool{}
 		// A worry withdrawn since (by going back a round) leaves the ballot, and
 		// the places after it move up.
+		counted := false
 		for _, id := range ids {
+			if id == "" {
+				b.WorryIDs = append(b.WorryIDs, "") // an open place keeps the places after it
+				continue
+			}
 			r := m.root(id)
 			if !seen[r] && rankable[r] {
 				seen[r] = true
 				b.WorryIDs = append(b.WorryIDs, r)
+				counted = true
 			}
 		}
-		if len(b.WorryIDs) == 0 {
-			continue
+		for len(b.WorryIDs) > 0 && b.WorryIDs[len(b.WorryIDs)-1] == "" {
+			b.WorryIDs = b.WorryIDs[:len(b.WorryIDs)-1]
 		}
-		all = append(all, b)
-		perParty[p.PartyID] = append(perParty[p.PartyID], b)
-		if party.Kind == KindProfessional {
-			prof = append(prof, b)
+		if counted {
+			out = append(out, countedBallot{b, party.Kind})
+		}
+	}
+	return out
+}
+
+// Ranking computes the full result of the meeting's rankings. It is what the
+// ballots add up to, including the top 3 of parties of one person: the table is
+// sent SharedRanking or RankingProgress, never this.
+func (m *Meeting) Ranking() RankingResult {
+	var cands []Candidate
+	for _, it := range m.rankable() {
+		cands = append(cands, Candidate{ID: it.ID, Order: it.Order})
+	}
+	var all, family, prof []Ballot
+	perParty := map[string][]Ballot{}
+	res := RankingResult{Weighting: m.Options.Weighting, RankedBy: []string{}, PartyTop3: []PartyTop3{}, PersonTop3: []PersonTop3{}}
+	for _, b := range m.ballots() {
+		all = append(all, b.Ballot)
+		perParty[b.PartyID] = append(perParty[b.PartyID], b.Ballot)
+		if b.kind == KindProfessional {
+			prof = append(prof, b.Ballot)
 		} else {
-			family = append(family, b)
+			family = append(family, b.Ballot)
 		}
-		res.RankedBy = append(res.RankedBy, p.ID)
+		res.RankedBy = append(res.RankedBy, b.ParticipantID)
 	}
 	res.Voters = len(all)
 	res.Worries = Aggregate(m.Options.Weighting, cands, all)
@@ -298,6 +336,70 @@ func (m *Meeting) Ranking() RankingResult {
 	for _, party := range m.Parties {
 		if bs := perParty[party.ID]; len(bs) > 0 {
 			res.PartyTop3 = append(res.PartyTop3, PartyTop3{PartyID: party.ID, WorryIDs: top3(Aggregate(m.Options.Weighting, cands, bs))})
+		}
+	}
+	return res
+}
+
+// RankingProgress is what the table sees while the round is open: who has
+// ranked, and nothing that moves with a ballot.
+func (m *Meeting) RankingProgress() RankingResult {
+	res := emptyResult(m.Options.Weighting)
+	for _, b := range m.ballots() {
+		res.RankedBy = append(res.RankedBy, b.ParticipantID)
+	}
+	res.Voters = len(res.RankedBy)
+	return res
+}
+
+func emptyResult(w Weighting) RankingResult {
+	return RankingResult{Weighting: w, Worries: []RankedWorry{}, Top3: []string{}, FamilyTop3: []string{},
+		ProfessionalTop3: []string{}, PartyTop3: []PartyTop3{}, PersonTop3: []PersonTop3{}, RankedBy: []string{}}
+}
+
+// SharedRanking is the result the table is sent when the round closes. Any part
+// that would be one person's ballot is left out unless the meeting chose to show
+// it: points per party (the total minus the others' would give the rest away),
+// the own top 3 of a party with one voter, and the family's or the
+// professionals' top 3 when that side has one voter.
+func (m *Meeting) SharedRanking() RankingResult {
+	res := m.Ranking()
+	res.Closed = true
+	if !m.Options.ShowSingleTop3 {
+		perParty := map[string]int{}
+		perSide := map[bool]int{}
+		for _, b := range m.ballots() {
+			perParty[b.PartyID]++
+			perSide[b.kind == KindProfessional]++
+		}
+		for i := range res.Worries {
+			res.Worries[i].ByParty = []PartyPoints{}
+		}
+		kept := []PartyTop3{}
+		for _, pt := range res.PartyTop3 {
+			if perParty[pt.PartyID] > 1 {
+				kept = append(kept, pt)
+			}
+		}
+		res.PartyTop3 = kept
+		if perSide[false] == 1 {
+			res.FamilyTop3 = []string{}
+		}
+		if perSide[true] == 1 {
+			res.ProfessionalTop3 = []string{}
+		}
+	}
+	if m.Options.ShowPersonTop3 {
+		for _, b := range m.ballots() {
+			if b.kind == KindFamily {
+				ids := []string{}
+				for _, id := range b.WorryIDs {
+					if id != "" {
+						ids = append(ids, id)
+					}
+				}
+				res.PersonTop3 = append(res.PersonTop3, PersonTop3{ParticipantID: b.ParticipantID, WorryIDs: ids})
+			}
 		}
 	}
 	return res

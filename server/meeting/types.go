@@ -68,6 +68,13 @@ const (
 type Options struct {
 	StrengthsRound bool      `json:"strengthsRound"`
 	Weighting      Weighting `json:"weighting"`
+	// ShowSingleTop3 shows a party's own top 3 and its points per worry on the
+	// table also for a party of one voter, whose top 3 is that person's ballot.
+	// Off by default: a ballot is secret unless the meeting chose otherwise.
+	ShowSingleTop3 bool `json:"showSingleTop3"`
+	// ShowPersonTop3 shows each family member's own top 3 (father and mother side
+	// by side) on the table once the round is closed. Off by default.
+	ShowPersonTop3 bool `json:"showPersonTop3"`
 }
 
 // Party is one voice at the table: a family member, the network, an organisation.
@@ -124,6 +131,14 @@ type Item struct {
 	// this worry carries on; "" when it is new.
 	Continues string `json:"continues"`
 	Order     int64  `json:"order"`
+	// OriginalText is the author's own words when the coordinator rephrased the
+	// worry (shortened a long one, say); "" when it is in the author's words.
+	OriginalText string `json:"originalText"`
+	// Family marks an item of the family's own list, written in family time:
+	// only the family and its network see it until it is brought to the table.
+	Family bool `json:"family"`
+	// Bring is the family's choice to bring this item to the table when family time ends.
+	Bring bool `json:"bring"`
 }
 
 // Domains are the 13 life domains of the Zelfredzaamheid-Matrix.
@@ -220,6 +235,10 @@ type Header struct {
 	Phase       Phase   `json:"phase"`
 	Locked      bool    `json:"locked"`
 	Options     Options `json:"options"`
+	// FamilyTime is true while the family and its network talk alone.
+	FamilyTime bool `json:"familyTime"`
+	// Spokesperson is the family member who may end family time; "" for none.
+	Spokesperson string `json:"spokesperson"`
 }
 
 // Meeting is the whole state of one meeting, rebuilt by applying its events in order.
@@ -230,13 +249,21 @@ type Meeting struct {
 	Participants []Participant
 	Items        []Item
 	Rankings     map[string][]string // participant id -> worry ids, best first
-	Agreement    Agreement
-	Plan         Plan
-	Versions     []PlanVersion
+	// RankingClosed is true once the ranking round is closed: the table has the
+	// result and ballots no longer change.
+	RankingClosed bool
+	// Published is the ranking result the table was last sent (frozen at close);
+	// nil while the round is open.
+	Published *RankingResult
+	Agreement Agreement
+	Plan      Plan
+	Versions  []PlanVersion
 	// Previous is the plan a follow-up meeting starts from; nil for a first meeting.
 	Previous *Previous
 	// Review is how the previous plan went, recorded in a follow-up's review round.
 	Review Review
+	// Round is the speaking round of the strengths or worries phase.
+	Round Round
 }
 
 // New returns the state of a meeting as prepared, before any event.

@@ -1,6 +1,9 @@
 package meeting
 
-import "sort"
+import (
+	"encoding/json"
+	"sort"
+)
 
 // Viewer is who looks at a meeting: it decides which events and which parts of the
 // state are sent to one connection.
@@ -9,6 +12,9 @@ type Viewer struct {
 	ParticipantID string
 	// Admitted is true for a participant the coordinator has let in.
 	Admitted bool
+	// Family is true for a participant of a family or network party: they see
+	// the family's own list in family time.
+	Family bool
 }
 
 // ViewerFor returns the viewer for a role, reading a participant's admission from m.
@@ -16,6 +22,11 @@ func (m *Meeting) ViewerFor(role Role, participantID string) Viewer {
 	v := Viewer{Role: role, ParticipantID: participantID}
 	if p := m.Participant(participantID); p != nil && p.Status == StatusAdmitted {
 		v.Admitted = true
+	}
+	if p := m.Participant(participantID); p != nil && role == RoleParticipant {
+		if party := m.Party(p.PartyID); party != nil {
+			v.Family = familySide(party.Kind)
+		}
 	}
 	return v
 }
@@ -34,6 +45,8 @@ func (v Viewer) CanSee(ev Event) bool {
 		return v.atTable()
 	case ScopeStaff:
 		return v.Role == RoleCoordinator || (v.Role == RoleParticipant && ev.ParticipantID != "" && ev.ParticipantID == v.ParticipantID)
+	case ScopeFamily:
+		return v.familyTable()
 	case ScopePrivate:
 		if ev.ParticipantID == "" {
 			return v.Role == RoleCoordinator
@@ -43,7 +56,15 @@ func (v Viewer) CanSee(ev Event) bool {
 	return false
 }
 
+// familyTable is a viewer at the family's side of the table.
+func (v Viewer) familyTable() bool {
+	return v.Role == RoleParticipant && v.Admitted && v.Family
+}
+
 func (v Viewer) canSeeItem(it Item) bool {
+	if it.Family && !it.Revealed {
+		return v.familyTable()
+	}
 	if it.Revealed {
 		return v.atTable()
 	}
@@ -67,21 +88,28 @@ type View struct {
 	Versions     []PlanVersion `json:"versions"`
 	Previous     *Previous     `json:"previous"` // the plan a follow-up starts from; null for a first meeting
 	Review       Review        `json:"review"`
-	Online       []string      `json:"online"`
-	Seq          int64         `json:"seq"`
+	// Drafts is, for coordinators only, how many items each party has unrevealed.
+	Drafts []DraftCount `json:"drafts"`
+	// Round is the speaking round: the same on every surface of the table.
+	Round  Round    `json:"round"`
+	Online []string `json:"online"`
+	Seq    int64    `json:"seq"`
 }
 
 // ViewFor returns what v may see of the meeting now.
 func (m *Meeting) ViewFor(v Viewer) View {
 	out := View{Header: m.Header, Seq: m.Seq, Parties: append([]Party{}, m.Parties...),
 		Participants: []Participant{}, Items: []Item{}, MyRanking: []string{}, Online: []string{},
-		Ranking: RankingResult{Weighting: m.Options.Weighting, Worries: []RankedWorry{}, Top3: []string{},
-			FamilyTop3: []string{}, ProfessionalTop3: []string{}, PartyTop3: []PartyTop3{}, RankedBy: []string{}},
+		Ranking:   emptyResult(m.Options.Weighting),
 		Agreement: Agreement{WorryIDs: []string{}, Dissent: []Dissent{}, Akkoord: []Akkoord{}},
 		Plan:      Plan{Goals: []Goal{}, Actions: []Action{}}, Versions: []PlanVersion{},
-		Review: cloneReview(Review{})}
+		Review: cloneReview(Review{}), Round: viewRound(Round{})}
 	// Parties are stored in the order they were added; the view gives speaking order.
-	sort.SliceStable(out.Parties, func(i, j int) bool { return out.Parties[i].Order < out.Parties[j].Order })
+	out.Parties = sortedParties(out.Parties)
+	out.Drafts = []DraftCount{}
+	if v.Role == RoleCoordinator {
+		out.Drafts = m.DraftCounts()
+	}
 	for _, p := range m.Participants {
 		if v.Role == RoleCoordinator || p.ID == v.ParticipantID || (v.atTable() && p.Status == StatusAdmitted) {
 			out.Participants = append(out.Participants, p)
@@ -98,13 +126,33 @@ func (m *Meeting) ViewFor(v Viewer) View {
 	if v.Role == RoleParticipant {
 		out.MyRanking = append(out.MyRanking, m.Rankings[v.ParticipantID]...)
 	}
-	if len(m.Rankings) > 0 {
-		out.Ranking = m.Ranking()
+	// The table, coordinator included, sees who has ranked while the round is
+	// open and the shared result once it is closed; never a moving aggregate.
+	if m.Published != nil {
+		out.Ranking = cloneResult(*m.Published)
+	} else if len(m.Rankings) > 0 {
+		out.Ranking = m.RankingProgress()
 	}
 	out.Agreement = cloneAgreement(m.Agreement)
 	out.Plan = clonePlan(m.Plan)
 	out.Versions = append(out.Versions, m.Versions...)
 	out.Previous = m.Previous
 	out.Review = cloneReview(m.Review)
+	out.Round = viewRound(m.Round)
+	return out
+}
+
+// sortedParties returns the parties in speaking order.
+func sortedParties(ps []Party) []Party {
+	out := append([]Party{}, ps...)
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Order < out[j].Order })
+	return out
+}
+
+// cloneResult copies a result so a view never shares the meeting's slices.
+func cloneResult(r RankingResult) RankingResult {
+	b, _ := json.Marshal(r)
+	var out RankingResult
+	_ = json.Unmarshal(b, &out)
 	return out
 }

@@ -35,9 +35,10 @@ func playSecrets(tb testing.TB) *secret {
 	tt.phase(PhaseRank)
 	tt.rank(c.sanne, c.w1, c.w2)
 	tt.rank(c.henk, c.w3, s.revealedVT)
-	tt.rank(c.anouk, c.w2)
 	tt.rank(c.els, c.w3)
 	tt.do(coordinator, "participant.remove", map[string]string{"participantId": c.els})
+	tt.rank(c.anouk, c.w2)
+	tt.do(coordinator, "ranking.close", nil)
 	s.jip = tt.pending("Jip", c.network)
 	return s
 }
@@ -180,8 +181,13 @@ func TestViewFor(t *testing.T) {
 	})
 	t.Run("TableSeesAggregate", func(t *testing.T) {
 		v := s.m.ViewFor(s.viewer(RoleScreen, ""))
-		if mustJSON(t, v.Ranking) != mustJSON(t, s.m.Ranking()) {
-			t.Fatalf("screen ranking %s, want %s", mustJSON(t, v.Ranking), mustJSON(t, s.m.Ranking()))
+		if mustJSON(t, v.Ranking) != mustJSON(t, s.m.SharedRanking()) || !v.Ranking.Closed {
+			t.Fatalf("screen ranking %s, want %s", mustJSON(t, v.Ranking), mustJSON(t, s.m.SharedRanking()))
+		}
+		// Every party has one voter: no party's own top 3 and no points per party,
+		// and Veilig Thuis is the only professional, so no professionals' top 3.
+		if len(v.Ranking.PartyTop3) != 0 || len(v.Ranking.ProfessionalTop3) != 0 || len(v.Ranking.Worries[0].ByParty) != 0 {
+			t.Fatalf("the screen's result holds a single voter's ballot: %s", mustJSON(t, v.Ranking))
 		}
 		if !slices.Equal(v.Ranking.RankedBy, []string{c.sanne, c.henk, c.anouk}) {
 			t.Fatalf("rankedBy %v: the removed Els must not count", v.Ranking.RankedBy)
@@ -264,6 +270,13 @@ func TestEventsAgreeWithView(t *testing.T) {
 					var d agreementData
 					_ = json.Unmarshal(ev.Data, &d)
 					agreement = d.Agreement
+				case EvDissentUpserted:
+					var d dissentData
+					_ = json.Unmarshal(ev.Data, &d)
+					agreement.Dissent = slices.DeleteFunc(agreement.Dissent, func(x Dissent) bool { return x.ParticipantID == d.Dissent.ParticipantID })
+					if d.Dissent.Text != "" {
+						agreement.Dissent = append(agreement.Dissent, d.Dissent)
+					}
 				case EvPlanUpdated:
 					var d planData
 					_ = json.Unmarshal(ev.Data, &d)

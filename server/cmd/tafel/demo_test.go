@@ -70,7 +70,9 @@ func TestDemo(t *testing.T) {
 	must(t, cws, "phase.set", map[string]string{"phase": "cluster"})
 	must(t, cws, "phase.set", map[string]string{"phase": "rank"})
 	v = until("everyone ranking", func(v meeting.View) bool { return len(v.Ranking.RankedBy) == len(demoPeople) }, nil)
+	// Moving on to agree closes the ranking round: only then is there a result.
 	must(t, cws, "phase.set", map[string]string{"phase": "agree"})
+	v = until("the ranking result", func(v meeting.View) bool { return v.Ranking.Closed }, nil)
 	must(t, cws, "agree.confirm", map[string]any{"worryIds": v.Ranking.Top3})
 	until("the family's akkoord", func(v meeting.View) bool { return len(v.Agreement.Akkoord) == 2 }, nil)
 }

@@ -1,8 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import nl from './nl.json';
 import en from './en.json';
+import { setLocale, tp } from './i18n.svelte';
 
 const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+
+describe('plural texts', () => {
+  it('one point, two points, one and a half points', () => {
+    setLocale('nl');
+    expect(tp('ranking.points', 1)).toBe('1 punt');
+    expect(tp('ranking.points', 2)).toBe('2 punten');
+    expect(tp('ranking.points', 1.5)).toBe('1.5 punten');
+    setLocale('en');
+    expect(tp('ranking.points', 1)).toBe('1 point');
+    expect(tp('ranking.points', 0)).toBe('0 points');
+    setLocale('nl');
+  });
+});
 
 describe('catalogues', () => {
   it('every Dutch key has an English text', () => {

@@ -36,6 +36,16 @@ export function t(key: MessageKey, params: Record<string, string | number> = {})
   return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
 }
 
+/**
+ * The text for a count, by the language's plural rules: `${key}.one` when the
+ * count takes the singular ("1 punt") and the catalogue has it, else key.
+ */
+export function tp(key: MessageKey, n: number, params: Record<string, string | number> = {}): string {
+  const form = `${key}.${new Intl.PluralRules(current.locale).select(n)}` as MessageKey;
+  const use = form in catalogues[current.locale] || form in nl ? form : key;
+  return t(use, { n, ...params });
+}
+
 /** Switches language, remembers it, and sets lang and dir on the page. */
 export function setLocale(l: Locale): void {
   current.locale = l;

@@ -131,6 +131,37 @@ describe('reduce', () => {
     expect(s.online).toEqual(['coordinator', 'p9']);
   });
 
+  it('a reopened round (ranking.progress) replaces the result with who has ranked', () => {
+    const s = run(
+      { type: 'snapshot', seq: 9, meeting: meeting() },
+      { type: 'event', seq: 10, name: 'ranking.result', data: { result: { ...meeting().ranking, top3: ['w2'], closed: true } } },
+      { type: 'event', seq: 11, name: 'ranking.progress', data: { result: { ...meeting().ranking, rankedBy: ['p9'], closed: false } } },
+    );
+    expect(s.meeting?.ranking.closed).toBe(false);
+    expect(s.meeting?.ranking.top3).toEqual([]);
+    expect(s.meeting?.ranking.rankedBy).toEqual(['p9']);
+  });
+
+  it('dissent.upserted replaces one participant\'s dissent, and empty text takes it back', () => {
+    const s = run(
+      { type: 'snapshot', seq: 9, meeting: meeting() },
+      { type: 'event', seq: 10, name: 'dissent.upserted', data: { dissent: { participantId: 'p9', partyId: 'party2', text: 'Oneens' } } },
+      { type: 'event', seq: 11, name: 'dissent.upserted', data: { dissent: { participantId: 'p8', partyId: 'party1', text: 'Ik ook' } } },
+      { type: 'event', seq: 12, name: 'dissent.upserted', data: { dissent: { participantId: 'p9', partyId: 'party2', text: 'Toch anders' } } },
+    );
+    expect(s.meeting?.agreement.dissent.map((d) => d.text)).toEqual(['Ik ook', 'Toch anders']);
+    const after = reduce(s, { type: 'event', seq: 13, name: 'dissent.upserted', data: { dissent: { participantId: 'p8', partyId: 'party1', text: '' } } });
+    expect(after.meeting?.agreement.dissent.map((d) => d.participantId)).toEqual(['p9']);
+  });
+
+  it('drafts.counted sets the console\'s unrevealed counts', () => {
+    const s = run(
+      { type: 'snapshot', seq: 9, meeting: meeting() },
+      { type: 'event', seq: 10, name: 'drafts.counted', data: { drafts: [{ partyId: 'party1', kind: 'worry', count: 2 }] } },
+    );
+    expect(s.meeting?.drafts).toEqual([{ partyId: 'party1', kind: 'worry', count: 2 }]);
+  });
+
   it('closes the meeting on plan.closed', () => {
     const plan = { ...meeting().plan, nextEvaluation: '2025-06-01' };
     const s = run(

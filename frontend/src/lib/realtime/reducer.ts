@@ -2,6 +2,8 @@
 // events, presence) to the meeting a client sees. No I/O, so it is easy to test.
 import type {
   Agreement,
+  Dissent,
+  DraftCount,
   Item,
   MeetingHeader,
   MeetingView,
@@ -13,6 +15,7 @@ import type {
   RankingResult,
   Review,
   Role,
+  Round,
   ServerMessage,
 } from './types';
 
@@ -61,10 +64,20 @@ export function applyEvent(m: MeetingView, name: string, data: Record<string, un
     }
     case 'ranking.mine':
       return { ...m, myRanking: (data.worryIds ?? []) as string[] };
+    case 'ranking.progress':
     case 'ranking.result':
       return { ...m, ranking: data.result as RankingResult };
     case 'agreement.updated':
       return { ...m, agreement: data.agreement as Agreement };
+    case 'dissent.upserted': {
+      // One dissent per participant; empty text means it was taken back.
+      const d = data.dissent as Dissent;
+      const dissent = m.agreement.dissent.filter((x) => x.participantId !== d.participantId);
+      if (d.text) dissent.push(d);
+      return { ...m, agreement: { ...m.agreement, dissent } };
+    }
+    case 'drafts.counted':
+      return { ...m, drafts: (data.drafts ?? []) as DraftCount[] };
     case 'plan.updated':
       return { ...m, plan: data.plan as Plan };
     case 'plan.closed': {
@@ -74,6 +87,8 @@ export function applyEvent(m: MeetingView, name: string, data: Record<string, un
     }
     case 'meeting.previous':
       return { ...m, previous: data.previous as Previous };
+    case 'round.updated':
+      return { ...m, round: data.round as Round };
     case 'review.updated':
       return { ...m, review: data.review as Review };
     default:

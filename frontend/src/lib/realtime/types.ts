@@ -33,6 +33,30 @@ export interface Item {
   /** In a follow-up: the previous top-3 worry this one carries on, or ''. */
   continues: string;
   order: number;
+  /** The author's own words when the coordinator rephrased the worry; '' or absent otherwise. */
+  originalText?: string;
+  /** On the family's own list (family time). */
+  family?: boolean;
+  /** The family brings it to the table when family time ends. */
+  bring?: boolean;
+}
+
+/** A speaking round: parties in turn; the same on every surface. */
+export interface Round {
+  active: boolean;
+  order: string[];
+  turn: number;
+  passed: string[];
+  turnSeconds: number;
+  /** When the turn's time is up (server clock, RFC 3339); absent without a timer. */
+  deadline?: string;
+}
+
+/** How many items a party still has unrevealed (the console only). */
+export interface DraftCount {
+  partyId: string;
+  kind: 'strength' | 'worry';
+  count: number;
 }
 
 export interface RankedWorry {
@@ -51,14 +75,24 @@ export interface RankingResult {
   familyTop3: string[];
   professionalTop3: string[];
   partyTop3: { partyId: string; worryIds: string[] }[];
+  /** Each family member's own top 3: only when the meeting chose to show it. */
+  personTop3?: { participantId: string; worryIds: string[] }[];
   rankedBy: string[];
+  /** False while the round is open: then only rankedBy and voters are filled. */
+  closed?: boolean;
+}
+
+export interface Dissent {
+  participantId: string;
+  partyId: string;
+  text: string;
 }
 
 export interface Agreement {
   confirmed: boolean;
   worryIds: string[];
   overrideReason: string;
-  dissent: { participantId: string; partyId: string; text: string }[];
+  dissent: Dissent[];
   akkoord: { participantId: string; partyId: string }[];
 }
 
@@ -119,6 +153,10 @@ export interface Review {
 export interface MeetingOptions {
   strengthsRound: boolean;
   weighting: Weighting;
+  /** Show a party's own top 3 also for a party of one voter. */
+  showSingleTop3?: boolean;
+  /** Show each family member's own top 3 on the screen. */
+  showPersonTop3?: boolean;
 }
 
 export interface MeetingView {
@@ -129,6 +167,10 @@ export interface MeetingView {
   joinCode: string;
   phase: Phase;
   locked: boolean;
+  /** True while the family and its network talk alone. */
+  familyTime?: boolean;
+  /** The family member who may end family time; '' for none. */
+  spokesperson?: string;
   options: MeetingOptions;
   parties: Party[];
   participants: Participant[];
@@ -141,6 +183,10 @@ export interface MeetingView {
   /** The plan a follow-up starts from; null for a first meeting. */
   previous: Previous | null;
   review: Review;
+  /** Coordinators only: unrevealed items per party. */
+  drafts?: DraftCount[];
+  /** The speaking round (absent from servers before rounds). */
+  round?: Round;
   online: string[];
   seq: number;
 }
