@@ -89,7 +89,7 @@ const CodeOK = "ok"
 type nopObserver struct{}
 
 func (nopObserver) CommandDone(string, string, time.Duration, time.Duration, time.Duration) {}
-func (nopObserver) RedisError()                                                         {}
+func (nopObserver) RedisError()                                                             {}
 
 // LocalBroker is the Broker of a single instance: there is nobody to tell.
 type LocalBroker struct{}

@@ -15,8 +15,8 @@ type publisher struct {
 	broker   Broker
 	log      *slog.Logger
 	observer func() Observer
-	queue  chan published
-	done   chan struct{}
+	queue    chan published
+	done     chan struct{}
 }
 
 type published struct {

@@ -130,7 +130,7 @@ func TestMetricsDuringAMeeting(t *testing.T) {
 				// The coordinator's and Sanne's sockets are still open, on one meeting.
 				`tafel_sockets_open{role="coordinator"}`: 1,
 				`tafel_sockets_open{role="participant"}`: 1,
-				`tafel_live_meetings`:                     1,
+				`tafel_live_meetings`:                    1,
 			} {
 				if got := sample(t, scrape, series); got != want {
 					t.Errorf("%s = %v, want %v", series, got, want)
