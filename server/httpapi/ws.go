@@ -3,6 +3,7 @@ package httpapi
 import (
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/gofiber/contrib/websocket"
 	"github.com/gofiber/fiber/v2"
@@ -19,7 +20,11 @@ func (s *Server) websocket() fiber.Handler {
 	writeBuffers := &sync.Pool{}
 	upgrade := websocket.New(func(conn *websocket.Conn) {
 		ident, _ := conn.Locals("identity").(realtime.Identity)
-		s.hub.Serve(conn.Conn, conn.Params("id"), ident)
+		id, _ := conn.Locals("requestID").(string)
+		started := time.Now()
+		session := s.hub.Serve(conn.Conn, conn.Params("id"), ident)
+		s.log.Info("websocket session", "request_id", id, "role", session.Role, "close_code", session.CloseCode,
+			"duration_ms", time.Since(started).Milliseconds())
 	}, websocket.Config{ReadBufferSize: 2048, WriteBufferSize: 4096, WriteBufferPool: writeBuffers})
 	return func(c *fiber.Ctx) error {
 		if !websocket.IsWebSocketUpgrade(c) {

@@ -90,7 +90,10 @@ type Conn struct {
 var commandIDPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 
 // Serve runs one websocket until it closes. It blocks, as Fiber's handler must.
-func (h *Hub) Serve(sock Socket, meetingID string, ident Identity) {
+//
+// It returns what the operator's log says of the session: who it was (the role,
+// "" when hello never succeeded) and the close code the server sent.
+func (h *Hub) Serve(sock Socket, meetingID string, ident Identity) Session {
 	c := &Conn{hub: h, sock: sock, ident: ident, log: h.log, wake: make(chan struct{}, 1), quit: make(chan struct{}),
 		limiter: h.newLimiter()}
 	sock.SetReadLimit(hardReadLimit)
@@ -109,6 +112,13 @@ func (h *Hub) Serve(sock Socket, meetingID string, ident Identity) {
 	if c.release != nil {
 		c.release()
 	}
+	return Session{Role: string(c.viewer.Role), CloseCode: c.closeCode}
+}
+
+// Session is what a websocket session was, for the log: never who, only what.
+type Session struct {
+	Role      string
+	CloseCode int
 }
 
 // enqueue queues a frame; a client whose queue is full is disconnected, so one slow

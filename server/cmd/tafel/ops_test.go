@@ -210,8 +210,13 @@ func TestLogsKeepPersonalDataOut(t *testing.T) {
 			refused(t, ph.WS, "worry.add", map[string]string{"text": strings.Repeat("Lange zorg over de buren ", 200)}, "invalid_input")
 			refused(t, ph.WS, "meeting.lock", map[string]any{"reason": "Sleutel van de buurvrouw"}, "forbidden")
 			must(t, cws, "reveal", map[string]string{"kind": "worry"})
-			// A resumed phone: its token sent again.
-			srv.connectPhone(m.ID, ph.Token, 0)
+			// A resumed phone: its token sent again; it hangs up, and its session is logged.
+			srv.connectPhone(m.ID, ph.Token, 0).Close()
+			for deadline := time.Now().Add(10 * time.Second); !strings.Contains(out.String(), "websocket session"); time.Sleep(10 * time.Millisecond) {
+				if time.Now().After(deadline) {
+					t.Fatal("no log line for a websocket session that ended")
+				}
+			}
 			closed := closeQuickly(t, srv, coord)
 			_ = closed
 			srv.main.Close()
@@ -228,7 +233,7 @@ func TestLogsKeepPersonalDataOut(t *testing.T) {
 				}
 			}
 			// The scan means something only if the requests were logged, with ids.
-			var requests, joins int
+			var requests, joins, sessions int
 			sc := bufio.NewScanner(strings.NewReader(logs))
 			for sc.Scan() {
 				line := sc.Text()
@@ -236,6 +241,12 @@ func TestLogsKeepPersonalDataOut(t *testing.T) {
 					var rec map[string]any
 					if err := json.Unmarshal([]byte(line), &rec); err != nil {
 						t.Fatalf("not a JSON line: %s", line)
+					}
+					if rec["msg"] == "websocket session" {
+						sessions++
+						if id, _ := rec["request_id"].(string); id == "" || rec["role"] != "participant" && rec["role"] != "coordinator" {
+							t.Errorf("websocket session line without an id or role: %s", line)
+						}
 					}
 					if rec["msg"] == "request" {
 						requests++
@@ -245,6 +256,11 @@ func TestLogsKeepPersonalDataOut(t *testing.T) {
 						if rec["route"] == "/api/join/:code" {
 							joins++
 						}
+					}
+				} else if strings.Contains(line, `msg="websocket session"`) {
+					sessions++
+					if !strings.Contains(line, "request_id=") {
+						t.Errorf("websocket session line without an id: %s", line)
 					}
 				} else if strings.Contains(line, "msg=request ") {
 					requests++
@@ -256,8 +272,8 @@ func TestLogsKeepPersonalDataOut(t *testing.T) {
 					}
 				}
 			}
-			if requests < 10 || joins != 2 {
-				t.Fatalf("%d request lines, %d joins logged; want every request:\n%s", requests, joins, logs)
+			if requests < 10 || joins != 2 || sessions < 1 {
+				t.Fatalf("%d request lines, %d joins, %d websocket sessions logged; want every request and session:\n%s", requests, joins, sessions, logs)
 			}
 		})
 	}
