@@ -44,6 +44,8 @@ type ChangeSet struct {
 	New     []WorryChange  `json:"new"`     // new rank order
 	Dropped []WorryChange  `json:"dropped"` // previous rank order
 	Actions []ActionChange `json:"actions"` // in the previous plan's order
+	// Safety is, in the Signs of Safety shape, per-party score changes and which safety agreements held.
+	Safety *SafetyChanges `json:"safety,omitempty"`
 }
 
 // NextWorry is a worry of the new top 3 as Changes needs it.
@@ -153,6 +155,13 @@ func (v View) WhatChanged(version *PlanVersion) *ChangeSet {
 		next = append(next, w)
 	}
 	ch := Changes(*v.Previous, v.Review, decided, next)
+	if v.Safety != nil {
+		now := &v.Safety.Plan
+		if version != nil {
+			now = version.Safety
+		}
+		ch.Safety = safetyChanges(*v.Previous, v.Safety.Review, now, v.Parties)
+	}
 	return &ch
 }
 

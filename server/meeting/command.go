@@ -124,6 +124,9 @@ func CommandNames() []string {
 	for name := range handlers {
 		out = append(out, name)
 	}
+	for name := range safetyHandlers {
+		out = append(out, name)
+	}
 	return out
 }
 
@@ -132,6 +135,9 @@ func CommandNames() []string {
 // stores the events and only then uses the new state.
 func (m *Meeting) Decide(cmd Command) (*Meeting, []Event, error) {
 	h, ok := handlers[cmd.Name]
+	if !ok {
+		h, ok = safetyHandlers[cmd.Name]
+	}
 	if !ok {
 		return nil, nil, Errorf(ECodeUnknownCommand, "Onbekende opdracht %q (unknown command)", truncate(cmd.Name, 40))
 	}
@@ -142,6 +148,9 @@ func (m *Meeting) Decide(cmd Command) (*Meeting, []Event, error) {
 		p := m.Participant(cmd.Actor.ParticipantID)
 		if p == nil || p.Status != StatusAdmitted {
 			return nil, nil, Errorf(ECodeForbidden, "Je bent nog niet toegelaten (not admitted)")
+		}
+		if err := m.interpreterMay(cmd); err != nil {
+			return nil, nil, err
 		}
 	}
 	if m.Phase == PhaseClosed {

@@ -205,7 +205,10 @@ func (m *Meeting) Apply(ev Event) error {
 			m.Review = d.Review
 		}
 	default:
-		err = fmt.Errorf("unknown event %q", ev.Name)
+		var handled bool
+		if handled, err = m.applySafety(ev); !handled {
+			err = fmt.Errorf("unknown event %q", ev.Name)
+		}
 	}
 	if err != nil {
 		return fmt.Errorf("meeting %s: apply event %d %s: %w", m.ID, ev.Seq, ev.Name, err)
@@ -246,6 +249,7 @@ func (m *Meeting) Clone() *Meeting {
 	c.Round = cloneRound(m.Round)
 	c.Review.Actions = slices.Clone(m.Review.Actions)
 	c.Review.Scores = slices.Clone(m.Review.Scores)
+	c.Safety = cloneSafetyState(m.Safety)
 	return &c
 }
 

@@ -181,6 +181,9 @@ func reveal(d *decision) error {
 	if in.PartyID != "" && d.m.Party(in.PartyID) == nil {
 		return Errorf(ECodeNotFound, "Deze partij bestaat niet (unknown party)")
 	}
+	if err := d.uncheckedWording(in.Kind, in.PartyID); err != nil {
+		return err
+	}
 	revealed := []Item{}
 	for _, it := range d.m.Items {
 		if it.Kind != in.Kind || it.Revealed || it.Withdrawn || it.Family || (in.PartyID != "" && it.PartyID != in.PartyID) {

@@ -200,8 +200,11 @@ func meetingClose(d *decision) error {
 	if d.m.Plan.NextEvaluation == "" {
 		return Errorf(ECodeConflict, "Kies eerst een datum om te evalueren (set the evaluation date first)")
 	}
+	if err := d.safetyMayClose(); err != nil {
+		return err
+	}
 	v := PlanVersion{Number: len(d.m.Versions) + 1, ClosedAt: d.cmd.Now.UTC().Truncate(time.Second),
-		Top3: append([]string(nil), d.m.Agreement.WorryIDs...), Plan: clonePlan(d.m.Plan)}
+		Top3: append([]string(nil), d.m.Agreement.WorryIDs...), Plan: clonePlan(d.m.Plan), Safety: d.m.safetyVersion()}
 	if err := d.emit(EvPlanClosed, ScopeTable, "", versionData{v}); err != nil {
 		return err
 	}

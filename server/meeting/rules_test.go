@@ -198,6 +198,26 @@ var commandRules = map[string]struct {
 	"review.action.set":       {[]Role{RoleCoordinator}, []Phase{PhaseReview}},
 	"review.score.set":        {[]Role{RoleCoordinator}, []Phase{PhaseReview}},
 	"worry.carry":             {[]Role{RoleCoordinator}, []Phase{PhaseWorries}},
+
+	// The Signs of Safety shape (safety.go).
+	"safety.statement.set":        {[]Role{RoleCoordinator}, []Phase{PhasePlan}},
+	"safety.scale.set":            {[]Role{RoleCoordinator}, []Phase{PhasePlan}},
+	"safety.score.set":            {[]Role{RoleCoordinator, RoleParticipant}, []Phase{PhasePlan}},
+	"safety.note.add":             {[]Role{RoleCoordinator, RoleParticipant}, []Phase{PhaseStrengths, PhaseWorries, PhasePlan}},
+	"safety.note.remove":          {[]Role{RoleCoordinator}, []Phase{PhaseStrengths, PhaseWorries, PhasePlan}},
+	"safety.agreement.add":        {[]Role{RoleCoordinator}, []Phase{PhasePlan}},
+	"safety.agreement.edit":       {[]Role{RoleCoordinator}, []Phase{PhasePlan}},
+	"safety.agreement.remove":     {[]Role{RoleCoordinator}, []Phase{PhasePlan}},
+	"safety.condition.set":        {[]Role{RoleCoordinator, RoleParticipant}, nil},
+	"safety.condition.resolve":    {[]Role{RoleCoordinator, RoleParticipant}, nil},
+	"safety.carry":                {[]Role{RoleCoordinator}, []Phase{PhasePlan}},
+	"safety.review.agreement.set": {[]Role{RoleCoordinator}, []Phase{PhaseReview}},
+	"safety.review.score.set":     {[]Role{RoleCoordinator}, []Phase{PhaseReview}},
+	"child.houses.set":            {[]Role{RoleCoordinator}, nil},
+	"child.voice.bring":           {[]Role{RoleCoordinator}, nil},
+	"worry.source.set":            {[]Role{RoleCoordinator, RoleParticipant}, []Phase{PhaseWorries}},
+	"worry.wording.check":         {[]Role{RoleCoordinator, RoleParticipant}, []Phase{PhaseWorries}},
+	"plan.contact.set":            {[]Role{RoleCoordinator}, []Phase{PhasePlan}},
 }
 
 func sortedCommands() []string {

@@ -41,7 +41,7 @@ const (
 )
 
 func validKind(k PartyKind) bool {
-	return k == KindFamily || k == KindNetwork || k == KindProfessional
+	return k == KindFamily || k == KindNetwork || k == KindProfessional || k == KindInterpreter || k == KindSupport
 }
 
 // kindRank orders parties for speaking: family, then network, then professionals.
@@ -49,8 +49,10 @@ func kindRank(k PartyKind) int {
 	switch k {
 	case KindFamily:
 		return 0
-	case KindNetwork:
+	case KindNetwork, KindSupport:
 		return 1
+	case KindInterpreter:
+		return 3
 	}
 	return 2
 }
@@ -74,7 +76,8 @@ type Options struct {
 	ShowSingleTop3 bool `json:"showSingleTop3"`
 	// ShowPersonTop3 shows each family member's own top 3 (father and mother side
 	// by side) on the table once the round is closed. Off by default.
-	ShowPersonTop3 bool `json:"showPersonTop3"`
+	ShowPersonTop3 bool  `json:"showPersonTop3"`
+	Shape          Shape `json:"shape,omitempty"` // "" the plain top-3 plan; see safety.go
 }
 
 // Party is one voice at the table: a family member, the network, an organisation.
@@ -216,14 +219,16 @@ type Plan struct {
 	RegisseurPartyID string   `json:"regisseurPartyId"`
 	RegisseurRole    string   `json:"regisseurRole"`
 	NextEvaluation   string   `json:"nextEvaluation"`
+	RegisseurContact *Contact `json:"regisseurContact,omitempty"` // how to reach the regisseur; see safety.go
 }
 
 // PlanVersion is a closed, immutable copy of the plan.
 type PlanVersion struct {
-	Number   int       `json:"number"`
-	ClosedAt time.Time `json:"closedAt"`
-	Top3     []string  `json:"top3"`
-	Plan     Plan      `json:"plan"`
+	Number   int         `json:"number"`
+	ClosedAt time.Time   `json:"closedAt"`
+	Top3     []string    `json:"top3"`
+	Plan     Plan        `json:"plan"`
+	Safety   *SafetyPlan `json:"safety,omitempty"` // the Signs of Safety shape only
 }
 
 // Header is the part of a meeting every viewer may see.
@@ -264,6 +269,8 @@ type Meeting struct {
 	Review Review
 	// Round is the speaking round of the strengths or worries phase.
 	Round Round
+	// Safety is the Signs of Safety shape's state; empty for the plain plan.
+	Safety Safety
 }
 
 // New returns the state of a meeting as prepared, before any event.

@@ -91,9 +91,10 @@ type View struct {
 	// Drafts is, for coordinators only, how many items each party has unrevealed.
 	Drafts []DraftCount `json:"drafts"`
 	// Round is the speaking round: the same on every surface of the table.
-	Round  Round    `json:"round"`
-	Online []string `json:"online"`
-	Seq    int64    `json:"seq"`
+	Round  Round       `json:"round"`
+	Safety *SafetyView `json:"safety,omitempty"` // the Signs of Safety shape only
+	Online []string    `json:"online"`
+	Seq    int64       `json:"seq"`
 }
 
 // ViewFor returns what v may see of the meeting now.
@@ -139,6 +140,7 @@ func (m *Meeting) ViewFor(v Viewer) View {
 	out.Previous = m.Previous
 	out.Review = cloneReview(m.Review)
 	out.Round = viewRound(m.Round)
+	out.Safety = m.safetyViewFor(v)
 	return out
 }
 
