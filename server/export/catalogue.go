@@ -162,6 +162,9 @@ var catalogue = map[Lang]map[string]string{
 func (l Lang) t(key string, args ...any) string {
 	s, ok := catalogue[l][key]
 	if !ok {
+		s, ok = safetyCatalogue[l][key]
+	}
+	if !ok {
 		s, ok = catalogue[Dutch][key]
 	}
 	if !ok {

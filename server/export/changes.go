@@ -143,6 +143,8 @@ type (
 		New      []jsonWorryChange    `json:"new"`
 		Dropped  []jsonWorryChange    `json:"dropped"`
 		Actions  []jsonPreviousAction `json:"actions"`
+		// Safety is tafel.plan/v2's per-party score changes and which safety agreements held.
+		Safety *meeting.SafetyChanges `json:"safety,omitempty"`
 	}
 	jsonPrevious struct {
 		MeetingID string `json:"meetingId"`
@@ -209,5 +211,6 @@ func toJSONChanges(c *meeting.ChangeSet) *jsonChanges {
 		out.Actions = append(out.Actions, jsonPreviousAction{ID: a.ActionID, WorryID: a.WorryID, What: a.What, Owner: a.Owner,
 			Due: optional(a.Due), Status: string(a.Status), Outcome: optional(string(a.Outcome)), Note: a.Note})
 	}
+	out.Safety = c.Safety
 	return out
 }

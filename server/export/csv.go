@@ -37,7 +37,11 @@ func WriteCSV(d Document) []byte {
 	buf.WriteString("\uFEFF")
 	w := csv.NewWriter(&buf)
 	w.UseCRLF = true
-	_ = w.Write(CSVColumns)
+	header := CSVColumns
+	if d.Safety != nil {
+		header = append(append([]string{}, CSVColumns...), CSVSafetyColumns...)
+	}
+	_ = w.Write(header)
 	state := "closed"
 	if d.Live {
 		state = "live"
@@ -61,10 +65,21 @@ func WriteCSV(d Document) []byte {
 		}
 		row := []string{d.FamilyLabel, d.Date, strconv.Itoa(d.Version), state, rank, wr.Text, wr.Goal,
 			scoreNow, a.ID, a.What, a.Owner, a.Due, string(a.Status), regisseur, d.NextEvaluation}
+		if d.Safety != nil {
+			row = append(row, "action", d.Safety.Statements[a.WorryID].SafetyGoal, "", "", "")
+		}
 		for i := range row {
 			row[i] = csvSafe(row[i])
 		}
 		_ = w.Write(row) // writes to a bytes.Buffer cannot fail
+	}
+	if d.Safety != nil {
+		for _, row := range csvSafetyRows(d, state, regisseur) {
+			for i := range row {
+				row[i] = csvSafe(row[i])
+			}
+			_ = w.Write(row)
+		}
 	}
 	w.Flush()
 	return buf.Bytes()

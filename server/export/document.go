@@ -37,6 +37,11 @@ type Document struct {
 	Akkoord        []Akkoord
 	// Changes is, for a follow-up meeting, what changed since the previous plan; nil otherwise.
 	Changes *meeting.ChangeSet
+	// Shape is the plan's shape; Safety is the Signs of Safety part, nil for the plain plan.
+	Shape  meeting.Shape
+	Safety *SafetyDoc
+	// Contact is how to reach the regisseur, when the coordinator entered it.
+	Contact *meeting.Contact
 }
 
 // PartyAtTable is a party and the names of its admitted people, in speaking order.
@@ -201,6 +206,7 @@ func FromView(v meeting.View, version *meeting.PlanVersion, lang Lang, now time.
 		d.Akkoord = append(d.Akkoord, Akkoord{Name: people[k.ParticipantID], PartyID: k.PartyID, Party: name[k.PartyID]})
 	}
 	d.Changes = v.WhatChanged(version)
+	d.fillSafety(v, version, plan)
 	return d
 }
 

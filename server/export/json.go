@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"time"
+
+	"github.com/tafel-met/tafel/server/meeting"
 )
 
 // JSONSchema names the shape of the JSON export; docs/export-json.md describes it.
@@ -26,6 +28,8 @@ type (
 		Dissent        []jsonDissent  `json:"dissent"`
 		Akkoord        []jsonAkkoord  `json:"akkoord"`
 		Changes        *jsonChanges   `json:"changes"`
+		Shape          string         `json:"shape,omitempty"`  // tafel.plan/v2 only
+		Safety         *jsonSafety    `json:"safety,omitempty"` // tafel.plan/v2 only
 	}
 	jsonMeeting struct {
 		ID          string `json:"id"`
@@ -76,9 +80,16 @@ type (
 		Status       string  `json:"status"`
 	}
 	jsonRegisseur struct {
-		PartyID string `json:"partyId"`
-		Party   string `json:"party"`
-		Role    string `json:"role"`
+		PartyID string       `json:"partyId"`
+		Party   string       `json:"party"`
+		Role    string       `json:"role"`
+		Contact *jsonContact `json:"contact,omitempty"`
+	}
+	jsonContact struct {
+		Role         string  `json:"role"`
+		Organisation string  `json:"organisation"`
+		Phone        *string `json:"phone"`
+		Email        *string `json:"email"`
 	}
 	jsonDissent struct {
 		PartyID string `json:"partyId"`
@@ -131,6 +142,9 @@ func WriteJSON(d Document) ([]byte, error) {
 	}
 	if d.Regisseur != nil {
 		out.Regisseur = &jsonRegisseur{PartyID: d.Regisseur.PartyID, Party: d.Regisseur.Party, Role: d.Regisseur.Role}
+		if c := d.Contact; c != nil {
+			out.Regisseur.Contact = &jsonContact{Role: c.Role, Organisation: c.Organisation, Phone: optional(c.Phone), Email: optional(c.Email)}
+		}
 	}
 	for _, x := range d.Dissent {
 		out.Dissent = append(out.Dissent, jsonDissent(x))
@@ -139,6 +153,9 @@ func WriteJSON(d Document) ([]byte, error) {
 		out.Akkoord = append(out.Akkoord, jsonAkkoord(k))
 	}
 	out.Changes = toJSONChanges(d.Changes)
+	if d.Shape == meeting.ShapeSafety {
+		out.Schema, out.Shape, out.Safety = JSONSchemaSafety, string(d.Shape), toJSONSafety(d)
+	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)

@@ -27,7 +27,7 @@ func WriteMarkdown(d Document) []byte {
 		if len(pt.People) > 0 {
 			people = strings.Join(pt.People, ", ")
 		}
-		p("- **%s**: %s\n", mdLine(pt.Name), mdLine(people))
+		p("- **%s**: %s\n", mdLine(partyLabel(l, pt)), mdLine(people))
 	}
 
 	p("\n## %s\n\n", mdLine(l.t("strengths")))
@@ -38,8 +38,10 @@ func WriteMarkdown(d Document) []byte {
 		p("- **%s**: %s\n", mdLine(s.Party), mdText(s.Text, "  "))
 	}
 
+	mdSafetyBefore(&b, d)
 	if d.Changes != nil {
 		mdChanges(&b, l, d.Changes)
+		mdSafetyChanges(&b, l, d.Changes.Safety)
 	}
 
 	p("\n## %s\n\n", mdLine(l.t("top3")))
@@ -63,12 +65,14 @@ func WriteMarkdown(d Document) []byte {
 		}
 		p("- %s: %s\n", mdLine(l.t("goal")), mdText(goal, "  "))
 		p("- %s: %s\n", mdLine(l.t("score")), mdLine(score(l, w.ScoreNow)))
+		mdStatement(&b, d, w)
 		mdActions(&b, l, l.t("actions"), d.actionsFor(w.Rank))
 	}
 	if other := d.actionsFor(0); len(other) > 0 {
 		p("\n### %s\n", mdLine(l.t("otherActions")))
 		mdActions(&b, l, "", other)
 	}
+	mdSafetyAfter(&b, d)
 
 	p("\n## %s\n\n", mdLine(l.t("regisseur")))
 	if d.Regisseur == nil {
@@ -77,6 +81,9 @@ func WriteMarkdown(d Document) []byte {
 		p("**%s**", mdLine(d.Regisseur.Party))
 		if d.Regisseur.Role != "" {
 			p(" (%s)", mdLine(d.Regisseur.Role))
+		}
+		if d.Contact != nil {
+			p("\\\n%s: %s", mdLine(l.t("contact")), mdLine(contactLine(d.Contact)))
 		}
 		p("\\\n%s\n", mdLine(l.t("regisseurHelp")))
 	}

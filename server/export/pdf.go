@@ -91,7 +91,7 @@ func WritePDF(d Document) ([]byte, error) {
 		if len(pt.People) > 0 {
 			people = strings.Join(pt.People, ", ")
 		}
-		p.row(pt.Name, people, 55)
+		p.row(partyLabel(l, pt), people, 55)
 	}
 
 	p.heading(l.t("strengths"))
@@ -103,8 +103,10 @@ func WritePDF(d Document) ([]byte, error) {
 		p.row(s.Party, s.Text, 55)
 	}
 
+	p.safetyBefore(d)
 	if d.Changes != nil {
 		p.changes(d.Changes)
+		p.safetyChanges(d.Changes.Safety)
 	}
 
 	p.heading(l.t("top3"))
@@ -125,6 +127,7 @@ func WritePDF(d Document) ([]byte, error) {
 		p.text(l.t("otherActions"), 0, 6)
 		p.actions(other, 0)
 	}
+	p.safetyAfter(d)
 
 	p.heading(l.t("regisseur"))
 	if d.Regisseur == nil {
@@ -137,6 +140,7 @@ func WritePDF(d Document) ([]byte, error) {
 		}
 		p.font("B", bodySize, ink)
 		p.text(who, 0, 6)
+		p.contact(d.Contact)
 		p.font("", bodySize, ink)
 		p.text(l.t("regisseurHelp"), 0, 6)
 	}
@@ -272,6 +276,7 @@ func (p *pdfWriter) worry(d Document, w Worry) {
 	p.text(l.t("score"), indent, 6)
 	p.space(7)
 	p.scale(indent, w.ScoreNow)
+	p.statement(d, w, indent)
 	p.f.Ln(1)
 	p.font("B", bodySize, ink)
 	p.space(12)

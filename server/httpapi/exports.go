@@ -14,7 +14,7 @@ import (
 
 // exportRoutes adds the plan exports: GET /api/meetings/:id/export.{pdf,md,csv,json,ics}.
 func (s *Server) exportRoutes(api fiber.Router) {
-	api.Get("/meetings/:id/export.:format", s.requireUser, s.exportPlan)
+	api.Get("/meetings/:id/export.:format", s.userOrFamilyPDF, s.exportPlan)
 }
 
 // exportPlan answers a coordinator of the meeting's organisation with the plan as

@@ -54,6 +54,7 @@ func (s *Server) createMeeting(c *fiber.Ctx) error {
 		Date           string             `json:"date"`
 		StrengthsRound bool               `json:"strengthsRound"`
 		Weighting      meeting.Weighting  `json:"weighting"`
+		Shape          meeting.Shape      `json:"shape"`
 		Parties        []meeting.NewParty `json:"parties"`
 	}
 	if err := decodeBody(c, &in); err != nil {
@@ -70,12 +71,18 @@ func (s *Server) createMeeting(c *fiber.Ctx) error {
 	if in.Weighting != meeting.WeightParty && in.Weighting != meeting.WeightPerson {
 		return meeting.Errorf(meeting.ECodeInvalidInput, "Weging is party of person (weighting party or person)")
 	}
+	if !meeting.ValidShape(in.Shape) {
+		return meeting.Errorf(meeting.ECodeInvalidInput, "shape top3 or signs_of_safety")
+	}
+	if in.Shape == "top3" {
+		in.Shape = meeting.ShapePlain
+	}
 	if len(in.Parties) > 40 {
 		return meeting.Errorf(meeting.ECodeInvalidInput, "Hoogstens 40 partijen (at most 40 parties)")
 	}
 	u := currentUser(c)
 	info, err := s.store.CreateMeeting(c.UserContext(), store.NewMeeting{OrganisationID: u.OrganisationID, FamilyID: in.FamilyID,
-		Title: title, Date: in.Date, Options: meeting.Options{StrengthsRound: in.StrengthsRound, Weighting: in.Weighting}},
+		Title: title, Date: in.Date, Options: meeting.Options{StrengthsRound: in.StrengthsRound, Weighting: in.Weighting, Shape: in.Shape}},
 		func(m *meeting.Meeting) (*meeting.Meeting, []meeting.Event, error) {
 			return m.PrepareParties(in.Parties)
 		}, s.auditEntry(c, meeting.AuditEntry{Action: meeting.AuditCreate}))

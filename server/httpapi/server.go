@@ -121,6 +121,7 @@ func (s *Server) routes(dist fs.FS) {
 	api.Post("/meetings/:id/participant-session", s.participantSession)
 	s.exportRoutes(api)
 	s.followUpRoutes(api)
+	s.safetyRoutes(api)
 
 	api.Get("/join/:code", s.joinInfo)
 	api.Post("/join/:code", s.join)

@@ -307,6 +307,14 @@ var routeCases = map[string]routeCase{
 		if body := wantStatus(t, ts, 200, "GET", "/api/meetings/"+a.meetingID+"/export.json", a.cookie, nil); !bytes.Contains(body, []byte(`"schema": "tafel.plan/v1"`)) {
 			t.Fatalf("own export = %s", body)
 		}
+		// A participant downloads only their own meeting's family PDF.
+		wantStatus(t, ts, 404, "GET", "/api/meetings/"+a.meetingID+"/export.pdf", "Bearer "+b.token, nil)
+		wantStatus(t, ts, 404, "GET", "/api/meetings/"+a.meetingID+"/export.pdf", "tafel_p="+b.token, nil)
+	},
+	"GET /api/meetings/:id/sources": func(t *testing.T, ts *tenancyServer, a, b tenant) {
+		wantStatus(t, ts, 404, "GET", "/api/meetings/"+a.meetingID+"/sources", b.cookie, nil)
+		wantStatus(t, ts, 401, "GET", "/api/meetings/"+a.meetingID+"/sources", "Bearer "+a.token, nil)
+		wantStatus(t, ts, 200, "GET", "/api/meetings/"+a.meetingID+"/sources", a.cookie, nil)
 	},
 	"POST /api/meetings/:id/follow-up": func(t *testing.T, ts *tenancyServer, a, b tenant) {
 		wantStatus(t, ts, 404, "POST", "/api/meetings/"+a.meetingID+"/follow-up", b.cookie, nil)
