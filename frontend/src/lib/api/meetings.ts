@@ -20,6 +20,8 @@ export interface NewMeeting {
   date: string;
   strengthsRound: boolean;
   weighting: Weighting;
+  /** Absent: the plain top-3 plan. */
+  shape?: 'signs_of_safety';
   parties: { name: string; kind: PartyKind }[];
 }
 

@@ -18,6 +18,7 @@ import type {
   Round,
   ServerMessage,
 } from './types';
+import { applySafetyEvent } from './safety';
 
 /** What one device knows about one meeting. */
 export interface RealtimeState {
@@ -92,7 +93,7 @@ export function applyEvent(m: MeetingView, name: string, data: Record<string, un
     case 'review.updated':
       return { ...m, review: data.review as Review };
     default:
-      return m;
+      return applySafetyEvent(m, name, data);
   }
 }
 

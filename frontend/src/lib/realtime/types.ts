@@ -1,7 +1,8 @@
 // Types of the realtime protocol, as written in docs/protocol.md.
+import type { Contact, SafetyPlan, SafetyView, Shape } from './safety';
 
 export type Phase = 'lobby' | 'review' | 'strengths' | 'worries' | 'cluster' | 'rank' | 'agree' | 'plan' | 'closed';
-export type PartyKind = 'family' | 'network' | 'professional';
+export type PartyKind = 'family' | 'network' | 'professional' | 'support' | 'interpreter';
 export type Weighting = 'party' | 'person';
 export type Role = 'coordinator' | 'screen' | 'participant';
 
@@ -113,6 +114,7 @@ export interface Plan {
   regisseurPartyId: string;
   regisseurRole: string;
   nextEvaluation: string;
+  regisseurContact?: Contact;
 }
 
 export interface PlanVersion {
@@ -120,6 +122,7 @@ export interface PlanVersion {
   closedAt: string;
   top3: string[];
   plan: Plan;
+  safety?: SafetyPlan;
 }
 
 /** A worry of the previous top 3, in a follow-up meeting. */
@@ -157,6 +160,7 @@ export interface MeetingOptions {
   showSingleTop3?: boolean;
   /** Show each family member's own top 3 on the screen. */
   showPersonTop3?: boolean;
+  shape?: Shape;
 }
 
 export interface MeetingView {
@@ -187,6 +191,8 @@ export interface MeetingView {
   drafts?: DraftCount[];
   /** The speaking round (absent from servers before rounds). */
   round?: Round;
+  /** The Signs of Safety shape only. */
+  safety?: SafetyView;
   online: string[];
   seq: number;
 }
