@@ -1,0 +1,109 @@
+// A meeting in the Signs of Safety shape, prepared in the console, closed, and
+// the family downloads its own PDF on a 360 px phone.
+import { expect, test, type Page } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { checkSurfaces } from './surfaces';
+
+const base = () => {
+  const url = process.env.TAFEL_E2E_BASE_URL;
+  if (!url) throw new Error('TAFEL_E2E_BASE_URL not set (global setup did not run?)');
+  return url;
+};
+
+const FAMILY = 'Gezin S.';
+
+async function next(coord: Page, phaseName: string) {
+  await coord.getByRole('button', { name: new RegExp(`Verder naar: ${phaseName}`) }).click();
+  await expect(coord.getByRole('navigation', { name: 'Rondes van het gesprek' }).locator('[aria-current="step"]')).toHaveText(phaseName);
+}
+
+test('the family downloads its own Signs of Safety plan on a 360 px phone', async ({ browser }) => {
+  test.setTimeout(90_000);
+  const coordCtx = await browser.newContext({ baseURL: base(), viewport: { width: 1280, height: 900 } });
+  const coord = await coordCtx.newPage();
+  await coord.goto('/');
+  await coord.getByLabel('E-mailadres').fill(process.env.TAFEL_E2E_EMAIL ?? '');
+  await coord.getByLabel('Wachtwoord').fill(process.env.TAFEL_E2E_PASSWORD ?? '');
+  await coord.getByRole('button', { name: 'Aanmelden' }).click();
+  await expect(coord.getByRole('heading', { name: 'Gesprekken', level: 1 })).toBeVisible();
+  await coord.getByLabel('Naam van het gezin').fill(FAMILY);
+  await coord.getByRole('button', { name: 'Gezin toevoegen' }).click();
+  await expect(coord.getByTestId('family-list')).toContainText(FAMILY);
+  await coord.getByText('Nieuw gesprek').click();
+  await coord.getByLabel('Gezin', { exact: true }).selectOption({ label: FAMILY });
+  await coord.getByLabel('Titel').fill('Veiligheidsgesprek');
+  await coord.getByLabel('Eerst een ronde over wat goed gaat').uncheck();
+  await coord.getByLabel(/Plan volgens Signs of Safety/).check();
+  await coord.getByLabel('Naam van partij 1').fill('Moeder');
+  await coord.getByLabel('Naam van partij 2').fill('Veilig Thuis');
+  await coord.getByRole('button', { name: 'Gesprek maken' }).click();
+  await expect(coord).toHaveURL(/\/meetings\//);
+  const meetingId = decodeURIComponent(new URL(coord.url()).pathname.split('/').pop() ?? '');
+  const code = (await coord.getByTestId('console-code').textContent())?.trim() ?? '';
+
+  const phoneCtx = await browser.newContext({ viewport: { width: 360, height: 640 }, isMobile: true, hasTouch: true,
+    deviceScaleFactor: 2, baseURL: base(), locale: 'nl-NL', acceptDownloads: true });
+  const phone = await phoneCtx.newPage();
+  await phone.goto(`/join/${code}`);
+  await phone.getByLabel('Je naam').fill('Sanne');
+  await phone.getByRole('radio', { name: 'Moeder' }).check();
+  await phone.getByRole('button', { name: 'Meedoen', exact: true }).click();
+  await expect(phone.getByTestId('waiting')).toBeVisible();
+  await coord.getByTestId('pending-list').getByRole('button', { name: /^Toelaten\W+Sanne$/ }).click();
+  await expect(phone.getByRole('heading', { name: 'Je bent binnen' })).toBeVisible();
+
+  await next(coord, 'Zorgen');
+  const worries = ['Ik ben bang als het thuis ruzie is', 'Er is te weinig geld', 'Kim is vaak alleen thuis'];
+  for (const text of worries.slice(0, 2)) {
+    await phone.getByLabel('Nieuwe zorg').fill(text);
+    await phone.getByRole('button', { name: 'Toevoegen', exact: true }).click();
+    await expect(phone.getByTestId('my-items')).toContainText(text);
+  }
+  await coord.getByLabel('Voor wie').selectOption({ label: 'Veilig Thuis' });
+  await coord.getByLabel('Nieuwe zorg').fill(worries[2]);
+  await coord.getByRole('button', { name: 'Toevoegen', exact: true }).click();
+  await expect(coord.getByText(worries[2])).toBeVisible();
+  await expect(phone.getByText('Wordt verstuurd…')).toHaveCount(0);
+  await coord.getByRole('button', { name: 'Alles onthullen' }).click();
+  await next(coord, 'Samenvoegen');
+  await next(coord, 'Top 3 kiezen');
+  for (const [i, text] of worries.entries()) {
+    await phone.getByTestId('rank-list').locator('li', { hasText: text }).getByRole('button', { name: `Plaats ${i + 1}` }).click();
+  }
+  await expect(phone.getByTestId('rank-state')).toContainText('Opgeslagen');
+  await next(coord, 'Afspreken');
+  await coord.getByRole('button', { name: 'Top 3 vastleggen' }).click();
+  await expect(coord.getByTestId('agreed-top3')).toContainText('Ik ben bang');
+  await next(coord, 'Plan');
+  await coord.getByLabel('Regisseur', { exact: true }).selectOption({ label: 'Veilig Thuis' });
+  await coord.getByLabel('Rol van de regisseur').fill('Jeugdbeschermer');
+  await coord.getByLabel('Volgende evaluatie').fill('2030-06-01');
+  await coord.locator('form.details').getByRole('button', { name: 'Opslaan' }).click();
+  await expect(phone.getByTestId('plan')).toContainText('Jeugdbeschermer');
+  await coord.getByRole('button', { name: 'Gesprek afsluiten' }).click();
+  await coord.getByRole('button', { name: 'Ja, afsluiten' }).click();
+  await expect(coord.getByRole('heading', { name: 'Het gesprek is afgesloten' })).toBeVisible();
+
+  // The phone shows the closed plan and a download of the family's own PDF.
+  await phone.goto(`/m/${encodeURIComponent(meetingId)}`);
+  await expect(phone.getByRole('heading', { name: 'Het plan is klaar' })).toBeVisible();
+  const link = phone.getByTestId('family-pdf');
+  await expect(link).toHaveText('Plan downloaden (PDF)');
+  const box = await link.boundingBox();
+  expect(box && box.height >= 44 && box.x >= 0 && box.x + box.width <= 360).toBeTruthy();
+  expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+  await checkSurfaces('sos-01-family-pdf', [{ name: 'phone-sanne', page: phone }]);
+  const [download] = await Promise.all([phone.waitForEvent('download'), link.click()]);
+  expect(download.suggestedFilename()).toMatch(/^plan-gezin-s-\d{4}-\d{2}-\d{2}-v1\.pdf$/);
+  const path = (await download.path()) ?? '';
+  expect(readFileSync(path).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+  if (existsSync('/usr/bin/pdftotext')) {
+    const text = execFileSync('/usr/bin/pdftotext', ['-enc', 'UTF-8', path, '-']).toString();
+    expect(text).toContain('Plan van Gezin S.');
+    expect(text).toContain('Ik ben bang als het thuis ruzie is');
+    expect(text).toContain('Veiligheidsplan');
+  }
+  await coordCtx.close();
+  await phoneCtx.close();
+});
