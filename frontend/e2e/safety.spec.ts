@@ -54,7 +54,7 @@ test('the family downloads its own Signs of Safety plan on a 360 px phone', asyn
   await expect(phone.getByRole('heading', { name: 'Je bent binnen' })).toBeVisible();
 
   await next(coord, 'Zorgen');
-  const worries = ['Ik ben bang als het thuis ruzie is', 'Er is te weinig geld', 'Kim is vaak alleen thuis'];
+  const worries = ['Ik ben bang als het thuis ruzie is', 'Er is te weinig geld', 'Kim is vaak alleen thuis'] as const;
   for (const text of worries.slice(0, 2)) {
     await phone.getByLabel('Nieuwe zorg').fill(text);
     await phone.getByRole('button', { name: 'Toevoegen', exact: true }).click();
@@ -81,6 +81,40 @@ test('the family downloads its own Signs of Safety plan on a 360 px phone', asyn
   await coord.getByLabel('Volgende evaluatie').fill('2030-06-01');
   await coord.locator('form.details').getByRole('button', { name: 'Opslaan' }).click();
   await expect(phone.getByTestId('plan')).toContainText('Jeugdbeschermer');
+
+  // The Signs of Safety part: a worry statement with its safety goal, a scaling
+  // question with both ends, a condition of Veilig Thuis, a safety agreement with a
+  // plan B that answers it, and how the family reaches the regisseur.
+  const editor = coord.getByTestId('safety-editor');
+  const statement = editor.getByTestId('statement-form').first();
+  await statement.getByLabel('Wie maakt zich zorgen').fill('Veilig Thuis en de school');
+  await statement.getByLabel('Wat moeten we zien om zeker te weten dat het kind veilig is').fill('Kim voelt zich thuis veilig');
+  await statement.getByLabel('Hoe lang').fill('6 maanden');
+  await statement.getByRole('button', { name: 'Opslaan' }).click();
+  await expect(phone.getByTestId('safety-plan')).toContainText('Kim voelt zich thuis veilig');
+  await editor.getByLabel('Vraag').fill('Hoe veilig is Kim thuis?');
+  await editor.getByLabel('Wat betekent 10?').fill('Iedereen weet dat Kim veilig is');
+  await editor.getByLabel('Wat betekent 0?').fill('Kim kan niet thuis blijven');
+  await editor.getByRole('button', { name: 'Schaalvraag toevoegen' }).click();
+  await expect(phone.getByTestId('safety-scale')).toContainText('10 betekent: Iedereen weet dat Kim veilig is');
+  await editor.getByLabel('Wie stelt de voorwaarde').selectOption({ label: 'Veilig Thuis' });
+  await editor.getByLabel('De voorwaarde, zoals de hulpverlener die zegt').fill('Geen geweld in het bijzijn van het kind');
+  await editor.getByLabel('Dezelfde voorwaarde in gewone woorden voor het gezin').fill('Niemand slaat of schopt als Kim thuis is');
+  await editor.getByRole('button', { name: 'Voorwaarde toevoegen' }).click();
+  await expect(phone.getByTestId('safety-conditions')).toContainText('Niemand slaat of schopt als Kim thuis is');
+  await expect(phone.getByTestId('safety-conditions')).not.toContainText('in het bijzijn');
+  await editor.getByLabel('Wat gebeurt er').fill('Bij ruzie gaat Kim naar oma');
+  await editor.getByLabel('Wie doet het').selectOption({ label: 'Moeder' });
+  await editor.getByLabel('Wie controleert het').selectOption({ label: 'Veilig Thuis' });
+  await editor.getByLabel('Plan B als het niet lukt').fill('Moeder belt Veilig Thuis');
+  await editor.getByLabel('Niemand slaat of schopt als Kim thuis is').check();
+  await editor.getByRole('button', { name: 'Afspraak toevoegen' }).click();
+  await expect(phone.getByTestId('safety-agreement')).toContainText('Plan B als het niet lukt: Moeder belt Veilig Thuis');
+  await editor.getByLabel('Organisatie').fill('Veilig Thuis Voorbeeld');
+  await editor.getByLabel('E-mail (werk)').fill('regie@example.org');
+  await editor.locator('form', { hasText: 'Zo bereikt u de regisseur' }).getByRole('button', { name: 'Opslaan' }).click();
+  await expect(phone.getByTestId('regisseur-contact')).toContainText('regie@example.org');
+
   await coord.getByRole('button', { name: 'Gesprek afsluiten' }).click();
   await coord.getByRole('button', { name: 'Ja, afsluiten' }).click();
   await expect(coord.getByRole('heading', { name: 'Het gesprek is afgesloten' })).toBeVisible();
@@ -103,6 +137,10 @@ test('the family downloads its own Signs of Safety plan on a 360 px phone', asyn
     expect(text).toContain('Plan van Gezin S.');
     expect(text).toContain('Ik ben bang als het thuis ruzie is');
     expect(text).toContain('Veiligheidsplan');
+    expect(text).toContain('Moeder belt Veilig Thuis');
+    expect(text).toContain('Niemand slaat of schopt als Kim thuis is');
+    expect(text).toContain('Kim voelt zich thuis veilig');
+    expect(text).toContain('regie@example.org');
   }
   await coordCtx.close();
   await phoneCtx.close();
