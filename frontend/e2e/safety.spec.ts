@@ -1,5 +1,5 @@
-// A meeting in the Signs of Safety shape, prepared in the console, closed, and
-// the family downloads its own PDF on a 360 px phone.
+// A meeting in the Signs of Safety shape, prepared and written in the console,
+// a protected source on the professional's phone, and the family's own PDF on a 360 px phone.
 import { expect, test, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -18,7 +18,7 @@ async function next(coord: Page, phaseName: string) {
   await expect(coord.getByRole('navigation', { name: 'Rondes van het gesprek' }).locator('[aria-current="step"]')).toHaveText(phaseName);
 }
 
-test('the family downloads its own Signs of Safety plan on a 360 px phone', async ({ browser }) => {
+test('a Signs of Safety meeting in the browser: a protected source, a statement, per-party scaling, a condition answered by a safety agreement, and the family downloads its PDF on a 360 px phone', async ({ browser }) => {
   test.setTimeout(90_000);
   const coordCtx = await browser.newContext({ baseURL: base(), viewport: { width: 1280, height: 900 } });
   const coord = await coordCtx.newPage();
@@ -53,6 +53,16 @@ test('the family downloads its own Signs of Safety plan on a 360 px phone', asyn
   await coord.getByTestId('pending-list').getByRole('button', { name: /^Toelaten\W+Sanne$/ }).click();
   await expect(phone.getByRole('heading', { name: 'Je bent binnen' })).toBeVisible();
 
+  // Veilig Thuis joins on a phone too.
+  const vtCtx = await browser.newContext({ viewport: { width: 360, height: 640 }, isMobile: true, baseURL: base(), locale: 'nl-NL' });
+  const vt = await vtCtx.newPage();
+  await vt.goto(`/join/${code}`);
+  await vt.getByLabel('Je naam').fill('Anouk');
+  await vt.getByRole('radio', { name: 'Veilig Thuis' }).check();
+  await vt.getByRole('button', { name: 'Meedoen', exact: true }).click();
+  await coord.getByTestId('pending-list').getByRole('button', { name: /^Toelaten\W+Anouk$/ }).click();
+  await expect(vt.getByRole('heading', { name: 'Je bent binnen' })).toBeVisible();
+
   await next(coord, 'Zorgen');
   const worries = ['Ik ben bang als het thuis ruzie is', 'Er is te weinig geld', 'Kim is vaak alleen thuis'] as const;
   for (const text of worries.slice(0, 2)) {
@@ -60,12 +70,19 @@ test('the family downloads its own Signs of Safety plan on a 360 px phone', asyn
     await phone.getByRole('button', { name: 'Toevoegen', exact: true }).click();
     await expect(phone.getByTestId('my-items')).toContainText(text);
   }
-  await coord.getByLabel('Voor wie').selectOption({ label: 'Veilig Thuis' });
-  await coord.getByLabel('Nieuwe zorg').fill(worries[2]);
-  await coord.getByRole('button', { name: 'Toevoegen', exact: true }).click();
-  await expect(coord.getByText(worries[2])).toBeVisible();
+  // Veilig Thuis protects who reported its worry and checks the family's wording.
+  await vt.getByLabel('Nieuwe zorg').fill(worries[2]);
+  await vt.getByRole('button', { name: 'Toevoegen', exact: true }).click();
+  await expect(vt.getByTestId('my-items')).toContainText(worries[2]);
+  await vt.getByLabel(`Melder bij: ${worries[2]}`).fill('Juf Bakker van de school');
+  await vt.getByTestId('phone-sources').getByRole('button', { name: 'Opslaan' }).click();
+  await vt.getByRole('button', { name: 'De woorden voor het gezin kloppen' }).click();
+  await expect(vt.getByText('Woorden gecontroleerd')).toBeVisible();
   await expect(phone.getByText('Wordt verstuurd…')).toHaveCount(0);
   await coord.getByRole('button', { name: 'Alles onthullen' }).click();
+  await expect(phone.getByText(worries[2])).toBeVisible();
+  await expect(phone.locator('body')).not.toContainText('Bakker');
+  await expect(coord.locator('body')).not.toContainText('Bakker');
   await next(coord, 'Samenvoegen');
   await next(coord, 'Top 3 kiezen');
   for (const [i, text] of worries.entries()) {
@@ -97,6 +114,9 @@ test('the family downloads its own Signs of Safety plan on a 360 px phone', asyn
   await editor.getByLabel('Wat betekent 0?').fill('Kim kan niet thuis blijven');
   await editor.getByRole('button', { name: 'Schaalvraag toevoegen' }).click();
   await expect(phone.getByTestId('safety-scale')).toContainText('10 betekent: Iedereen weet dat Kim veilig is');
+  // The mother gives her own score on her phone.
+  await phone.getByTestId('phone-scores').getByLabel('Hoe veilig is Kim thuis?').selectOption('7');
+  await expect(phone.getByTestId('safety-scale')).toContainText('Moeder: 7 / 10');
   await editor.getByLabel('Wie stelt de voorwaarde').selectOption({ label: 'Veilig Thuis' });
   await editor.getByLabel('De voorwaarde, zoals de hulpverlener die zegt').fill('Geen geweld in het bijzijn van het kind');
   await editor.getByLabel('Dezelfde voorwaarde in gewone woorden voor het gezin').fill('Niemand slaat of schopt als Kim thuis is');
@@ -141,7 +161,9 @@ test('the family downloads its own Signs of Safety plan on a 360 px phone', asyn
     expect(text).toContain('Niemand slaat of schopt als Kim thuis is');
     expect(text).toContain('Kim voelt zich thuis veilig');
     expect(text).toContain('regie@example.org');
+    expect(text).not.toContain('Bakker');
   }
   await coordCtx.close();
   await phoneCtx.close();
+  await vtCtx.close();
 });
