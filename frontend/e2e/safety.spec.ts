@@ -134,6 +134,10 @@ test('a Signs of Safety meeting in the browser: a protected source, a statement,
   await editor.getByLabel('E-mail (werk)').fill('regie@example.org');
   await editor.locator('form', { hasText: 'Zo bereikt u de regisseur' }).getByRole('button', { name: 'Opslaan' }).click();
   await expect(phone.getByTestId('regisseur-contact')).toContainText('regie@example.org');
+  // The coordinator looks up who reported, on request only (and the server logs it).
+  await editor.getByRole('button', { name: 'Toon wie zorgen heeft gemeld' }).click();
+  await expect(editor.getByTestId('sources')).toContainText('Juf Bakker van de school');
+  await expect(phone.locator('body')).not.toContainText('Bakker');
 
   await coord.getByRole('button', { name: 'Gesprek afsluiten' }).click();
   await coord.getByRole('button', { name: 'Ja, afsluiten' }).click();
