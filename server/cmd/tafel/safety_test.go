@@ -12,6 +12,7 @@ import (
 
 	"github.com/tafel-met/tafel/server/meeting"
 	"github.com/tafel-met/tafel/server/store"
+	"github.com/tafel-met/tafel/server/store/storetest"
 )
 
 // The reporter's identity in the fixture: it must never reach the family or the screen.
@@ -25,7 +26,13 @@ const reporter = "Melding door juf Bakker van basisschool De Regenboog"
 // protected source, and an interpreter at the table. The family then downloads
 // its PDF, and a follow-up carries the safety plan forward.
 func TestSignsOfSafetyMeeting(t *testing.T) {
-	srv := startServer(t, store.SQLite)
+	for _, d := range storetest.Dialects {
+		t.Run(string(d), func(t *testing.T) { playSignsOfSafety(t, d) })
+	}
+}
+
+func playSignsOfSafety(t *testing.T, d store.Dialect) {
+	srv := startServer(t, d)
 	coord := srv.coordinator("Gemeente Voorbeeld")
 	var fam struct{ ID string }
 	coord.call("POST", "/api/families", map[string]string{"label": "Gezin J."}, &fam, 201)
