@@ -167,6 +167,20 @@ test('a Signs of Safety meeting in the browser: a protected source, a statement,
     expect(text).toContain('regie@example.org');
     expect(text).not.toContain('Bakker');
   }
+
+  // The follow-up looks back at the safety plan: the agreement held, a new score per party.
+  await coord.goto(`/meetings/${encodeURIComponent(meetingId)}`);
+  await coord.getByRole('button', { name: 'Vervolggesprek maken' }).click();
+  await expect(coord).not.toHaveURL(new RegExp(meetingId));
+  await next(coord, 'Terugblik');
+  const review = coord.getByTestId('safety-review');
+  await review.getByRole('group', { name: 'Bij ruzie gaat Kim naar oma' }).getByLabel('Gelukt', { exact: true }).check();
+  await review.getByLabel('Moeder (vorige keer 7)').selectOption('8');
+  await coord.reload();
+  await expect(coord.getByTestId('safety-review').getByRole('group', { name: 'Bij ruzie gaat Kim naar oma' }).getByLabel('Gelukt', { exact: true })).toBeChecked();
+  await expect(coord.getByTestId('safety-review').getByLabel('Moeder (vorige keer 7)')).toHaveValue('8');
+  await checkSurfaces('sos-02-review', [{ name: 'coordinator', page: coord }]);
+
   await coordCtx.close();
   await phoneCtx.close();
   await vtCtx.close();
