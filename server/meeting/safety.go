@@ -1285,3 +1285,33 @@ func safetyChanges(prev Previous, review SafetyReview, now *SafetyPlan, parties 
 	}
 	return out
 }
+
+// WithheldSource stands in for a protected source where a meeting's whole data
+// leaves Tafel (the family's data export, AVG right of access): a reporter's
+// identity is given only with their consent (Wmo 2015).
+const WithheldSource = "[withheld: protected source]"
+
+// RedactSource returns ev with a protected source withheld; other events as they are.
+func RedactSource(ev Event) Event {
+	if ev.Name != EvSourceUpserted {
+		return ev
+	}
+	var d sourceData
+	if err := json.Unmarshal(ev.Data, &d); err != nil || d.Source.Source == "" {
+		return ev
+	}
+	d.Source.Source = WithheldSource
+	ev.Data, _ = json.Marshal(d)
+	return ev
+}
+
+// WithoutSources returns a copy of m with every protected source withheld.
+func (m *Meeting) WithoutSources() *Meeting {
+	c := m.Clone()
+	for i := range c.Safety.Sources {
+		if c.Safety.Sources[i].Source != "" {
+			c.Safety.Sources[i].Source = WithheldSource
+		}
+	}
+	return c
+}

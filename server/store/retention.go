@@ -148,7 +148,7 @@ func (s *Store) exportFamily(db *gorm.DB, orgID, familyID string) (FamilyData, e
 		state, _ := json.Marshal(struct {
 			*meeting.Meeting
 			Rankings map[string][]string `json:"rankings"`
-		}{m, m.Rankings})
+		}{m.WithoutSources(), m.Rankings}) // a reporter's identity never leaves with the family's data
 		versions, err := planVersions(db, info.ID)
 		if err != nil {
 			return FamilyData{}, err
@@ -159,6 +159,7 @@ func (s *Store) exportFamily(db *gorm.DB, orgID, familyID string) (FamilyData, e
 		}
 		md := FamilyMeetingData{Info: info, State: state, Versions: versions, Events: make([]ExportedEvent, len(evs))}
 		for i, ev := range evs {
+			ev = meeting.RedactSource(ev)
 			md.Events[i] = ExportedEvent{Seq: ev.Seq, Name: ev.Name, Scope: string(ev.Scope), ParticipantID: ev.ParticipantID, Data: ev.Data}
 		}
 		out.Meetings = append(out.Meetings, md)

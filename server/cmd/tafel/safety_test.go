@@ -170,6 +170,11 @@ func playSignsOfSafety(t *testing.T, d store.Dialect) {
 		t.Fatalf("sources = %+v", sources)
 	}
 	checkSourceAudit(t, srv, coord, m.ID, wSafe)
+	// Nor does the family's data export (AVG right of access) name the reporter.
+	resp, famData := srv.request("GET", "/api/families/"+fam.ID+"/export.json", coord.cookie, nil)
+	if resp.StatusCode != 200 || strings.Contains(string(famData), "Bakker") || !strings.Contains(string(famData), meeting.WithheldSource) {
+		t.Fatalf("family data export: %d, names the reporter %v", resp.StatusCode, strings.Contains(string(famData), "Bakker"))
+	}
 
 	// The family downloads its own PDF; the source is not in it.
 	resp, pdf := srv.request("GET", "/api/meetings/"+m.ID+"/export.pdf", "Bearer "+sanne.Token, nil)
