@@ -1,0 +1,145 @@
+package meeting
+
+import (
+	"encoding/json"
+	"sort"
+)
+
+// "Were you heard?": after the meeting closes, each family and network member
+// answers four short questions on a three-point scale, a mark 0-10 and an
+// optional sentence. The answers are anonymous: nothing here carries who gave
+// them. Who has answered is a separate fact (HeardMarker), kept apart by the
+// store, so that a second answer is refused without the answer knowing its author.
+// See docs/privacy.md, "Were you heard?".
+
+// HeardQuestions are the four scale questions, in the order the phone asks them.
+var HeardQuestions = []string{"heard", "safe", "time", "goals"}
+
+// Scale answers: 1 no, 2 a little, 3 yes.
+const (
+	HeardNo     = 1
+	HeardLittle = 2
+	HeardYes    = 3
+)
+
+// MinHeardShown is the fewest answers a summary shows: fewer, and one person's
+// answer could be read from it (a family of one mother).
+const MinHeardShown = 3
+
+// HeardAnswer is one person's anonymous answer. It has no participant id by design.
+type HeardAnswer struct {
+	Scores   map[string]int `json:"scores"` // question -> 1..3
+	Mark     int            `json:"mark"`   // 0-10
+	Sentence string         `json:"sentence"`
+}
+
+// HeardMarker records that a participant of a meeting has answered; it holds no answer.
+type HeardMarker struct {
+	MeetingID     string
+	ParticipantID string
+}
+
+// ParseHeardAnswer reads and checks an answer sent by a phone.
+func ParseHeardAnswer(data json.RawMessage) (HeardAnswer, error) {
+	var in struct {
+		Scores   map[string]int `json:"scores"`
+		Mark     *int           `json:"mark"`
+		Sentence string         `json:"sentence"`
+	}
+	if err := (&decision{cmd: Command{Data: data}}).decode(&in); err != nil {
+		return HeardAnswer{}, err
+	}
+	if len(in.Scores) != len(HeardQuestions) {
+		return HeardAnswer{}, Errorf(ECodeInvalidInput, "scores: every question needs an answer")
+	}
+	for _, q := range HeardQuestions {
+		v, ok := in.Scores[q]
+		if !ok {
+			return HeardAnswer{}, Errorf(ECodeInvalidInput, "scores: %s is missing", q)
+		}
+		if v < HeardNo || v > HeardYes {
+			return HeardAnswer{}, Errorf(ECodeInvalidInput, "scores: %s must be 1, 2 or 3", q)
+		}
+	}
+	if in.Mark == nil || *in.Mark < 0 || *in.Mark > 10 {
+		return HeardAnswer{}, Errorf(ECodeInvalidInput, "mark: must be 0-10")
+	}
+	s, err := CleanText("sentence", in.Sentence, MaxTextLen, true, true)
+	if err != nil {
+		return HeardAnswer{}, err
+	}
+	return HeardAnswer{Scores: in.Scores, Mark: *in.Mark, Sentence: s}, nil
+}
+
+// MayAnswerHeard says whether a participant may answer the check: an admitted
+// member of a family or network party of a closed meeting who has not answered yet.
+func (m *Meeting) MayAnswerHeard(participantID string, answered bool) error {
+	if m.Phase != PhaseClosed {
+		return Errorf(ECodeWrongPhase, "the check opens when the meeting is closed")
+	}
+	p := m.Participant(participantID)
+	if p == nil || p.Status != StatusAdmitted {
+		return Errorf(ECodeForbidden, "not a participant at the table")
+	}
+	party := m.Party(p.PartyID)
+	if party == nil || !familySide(party.Kind) {
+		return Errorf(ECodeForbidden, "the check is for the family and its network")
+	}
+	if answered {
+		return Errorf(ECodeConflict, "already answered")
+	}
+	return nil
+}
+
+// HeardSummary is the aggregate of many answers: counts per question and value,
+// the mean mark, and the sentences in a fixed (sorted) order that says nothing
+// of who wrote them or when.
+type HeardSummary struct {
+	Answers   int                    `json:"answers"`
+	Shown     bool                   `json:"shown"` // false: fewer than MinHeardShown answers, nothing else is filled
+	Scores    map[string]HeardCounts `json:"scores"`
+	MeanMark  float64                `json:"meanMark"`
+	Marks     [11]int                `json:"marks"` // how many gave each mark 0-10
+	Sentences []string               `json:"sentences"`
+}
+
+// HeardCounts counts the answers no, a little and yes to one question.
+type HeardCounts struct {
+	No     int `json:"no"`
+	Little int `json:"little"`
+	Yes    int `json:"yes"`
+}
+
+// SummariseHeard aggregates answers, showing nothing below MinHeardShown.
+func SummariseHeard(answers []HeardAnswer) HeardSummary {
+	s := HeardSummary{Answers: len(answers), Scores: map[string]HeardCounts{}, Sentences: []string{}}
+	if len(answers) < MinHeardShown {
+		return s
+	}
+	s.Shown = true
+	total := 0
+	for _, a := range answers {
+		for _, q := range HeardQuestions {
+			c := s.Scores[q]
+			switch a.Scores[q] {
+			case HeardNo:
+				c.No++
+			case HeardLittle:
+				c.Little++
+			case HeardYes:
+				c.Yes++
+			}
+			s.Scores[q] = c
+		}
+		if a.Mark >= 0 && a.Mark <= 10 {
+			s.Marks[a.Mark]++
+			total += a.Mark
+		}
+		if a.Sentence != "" {
+			s.Sentences = append(s.Sentences, a.Sentence)
+		}
+	}
+	s.MeanMark = float64(total) / float64(len(answers))
+	sort.Strings(s.Sentences)
+	return s
+}
