@@ -4,7 +4,7 @@ GO ?= go
 BIN := bin/tafel
 TAFEL_DATA_DIR ?= ./data
 
-.PHONY: run build frontend dev test test-go test-frontend test-e2e lint bench bench-load demo docker clean
+.PHONY: run build frontend dev test test-go test-frontend test-e2e lint bench bench-load soak demo docker clean
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -52,6 +52,14 @@ bench:
 ## bench-load: many meetings over real websockets (SQLite, Postgres, bare baseline), into docs/BENCHMARKS.md; not part of test
 bench-load:
 	tools/bench-load.sh
+
+## soak: meetings with random joins, drops, reconnects and commands for SOAK_DURATION (not in make test)
+SOAK_DURATION ?= 30m
+SOAK_MEETINGS ?= 6
+SOAK_DB ?= postgres
+soak:
+	TAFEL_SOAK_DURATION=$(SOAK_DURATION) TAFEL_SOAK_MEETINGS=$(SOAK_MEETINGS) TAFEL_SOAK_DB=$(SOAK_DB) \
+		$(GO) test -tags soak -run '^TestSoak$$' -count=1 -timeout 0 -v ./server/cmd/tafel
 
 ## docker: the container image, reproducibly (timestamps from the last commit)
 docker:
