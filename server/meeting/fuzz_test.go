@@ -173,7 +173,7 @@ func FuzzDecide(f *testing.F) {
 		base := m.Clone()
 		var log []Event
 		r := &fuzzReader{b: script}
-		for steps := 0; len(r.b) > 0 && steps < 200; steps++ {
+		for steps := 0; len(r.b) > 0 && steps < 100; steps++ {
 			cmd := fuzzCommand(r, m)
 			before, _ := json.Marshal(m)
 			next, events, err := m.Decide(cmd)
@@ -196,12 +196,15 @@ func FuzzDecide(f *testing.F) {
 			}
 			log = append(log, events...)
 			m = next
-			checkInvariants(t, base, m, log, events)
+			checkViews(t, m, events)
 		}
+		checkReplay(t, base, m, log)
 	})
 }
 
-func checkInvariants(t *testing.T, base, m *Meeting, log, events []Event) {
+// checkReplay checks that replaying the log gives the decided state, and its
+// ranking equals one computed afresh.
+func checkReplay(t *testing.T, base, m *Meeting, log []Event) {
 	t.Helper()
 	replay := base.Clone()
 	for _, ev := range log {
@@ -216,6 +219,26 @@ func checkInvariants(t *testing.T, base, m *Meeting, log, events []Event) {
 	}
 	if !reflect.DeepEqual(replay.Ranking(), m.Ranking()) {
 		t.Fatal("the ranking differs from one computed afresh")
+	}
+}
+
+// checkViews checks that no viewer sees, or is sent, a draft that is not
+// theirs, and that a published ranking equals the meeting's.
+func checkViews(t *testing.T, m *Meeting, events []Event) {
+	t.Helper()
+	for _, ev := range events {
+		if ev.Name != EvRankingResult {
+			continue
+		}
+		var d resultData
+		if err := json.Unmarshal(ev.Data, &d); err != nil {
+			t.Fatal(err)
+		}
+		want, _ := json.Marshal(m.Ranking())
+		got, _ := json.Marshal(d.Result)
+		if string(got) != string(want) {
+			t.Fatalf("published ranking %s, computed afresh %s", got, want)
+		}
 	}
 	viewers := []Viewer{{Role: RoleCoordinator}, {Role: RoleScreen}}
 	for _, p := range m.Participants {
