@@ -51,31 +51,46 @@ func currentUser(c *fiber.Ctx) *user {
 	return u
 }
 
-// authenticate returns the signed-in coordinator of a request, or nil.
-func (s *Server) authenticate(c *fiber.Ctx) *user {
+// authenticate returns the signed-in coordinator of a request, or nil when the
+// request has no valid session. A session that could not be checked (the
+// database did not answer) is an internal error, never "no user": the client
+// must retry, not sign in again.
+func (s *Server) authenticate(c *fiber.Ctx) (*user, error) {
 	sid := c.Cookies(s.sessionCookie())
 	if sid == "" {
-		return nil
+		return nil, nil
 	}
 	ctx := c.UserContext()
 	sess, err := s.store.TouchSession(ctx, store.HashToken(sid), time.Now().Add(-s.cfg.IdleTimeout))
 	if err != nil {
-		return nil
+		return nil, unchecked(err)
 	}
 	u, err := s.store.FindUserByID(ctx, sess.UserID)
 	if err != nil {
-		return nil
+		return nil, unchecked(err)
 	}
 	org, err := s.store.FindOrganisationByID(ctx, u.OrganisationID)
 	if err != nil {
+		return nil, unchecked(err)
+	}
+	return &user{User: u, Organisation: org.Name}, nil
+}
+
+// unchecked maps a failed session lookup: not found is no user (nil), any
+// other failure is internal.
+func unchecked(err error) error {
+	if errors.Is(err, store.ErrNotFound) {
 		return nil
 	}
-	return &user{User: u, Organisation: org.Name}
+	return meeting.Errorf(meeting.ECodeInternal, "session not checked: %v", err)
 }
 
 // requireUser lets only signed-in coordinators through.
 func (s *Server) requireUser(c *fiber.Ctx) error {
-	u := s.authenticate(c)
+	u, err := s.authenticate(c)
+	if err != nil {
+		return err
+	}
 	if u == nil {
 		return errUnauthorized
 	}

@@ -14,6 +14,9 @@ var (
 	errUnauthorized = meeting.Errorf(meeting.ECodeUnauthorized, "Log eerst in (sign in first)")
 )
 
+// retryAfterSeconds is what a client waits before it tries again after internal.
+const retryAfterSeconds = "2"
+
 // status maps an error code to its HTTP status: the one place that does.
 func status(code string) int {
 	switch code {
@@ -32,7 +35,9 @@ func status(code string) int {
 	case meeting.ECodeRateLimited:
 		return fiber.StatusTooManyRequests
 	}
-	return fiber.StatusInternalServerError
+	// internal: nothing was changed and trying again later is right (the
+	// database did not answer, say), so 503 with Retry-After.
+	return fiber.StatusServiceUnavailable
 }
 
 // handleError writes every error as {"code","message"}; internal errors are logged
@@ -49,6 +54,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		case fiber.StatusUpgradeRequired:
 			code = meeting.ECodeInvalidInput
 		}
+		c.Set("Cache-Control", "no-store")
 		return c.Status(status(code)).JSON(fiber.Map{"code": code, "message": fe.Message})
 	}
 	if errors.Is(err, store.ErrNotFound) {
@@ -62,6 +68,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	}
 	if code == meeting.ECodeInternal {
 		s.log.Error("request failed", "request_id", RequestID(c), "method", c.Method(), "route", c.Route().Path, "err", err)
+		c.Set(fiber.HeaderRetryAfter, retryAfterSeconds)
 	}
 	c.Set("Cache-Control", "no-store")
 	return c.Status(status(code)).JSON(fiber.Map{"code": code, "message": meeting.ErrorMessage(err)})

@@ -130,7 +130,10 @@ func (s *Server) snapshot(c *fiber.Ctx) error {
 	tok, bearer := s.participantToken(c)
 	var u *user
 	if !bearer {
-		u = s.authenticate(c)
+		var err error
+		if u, err = s.authenticate(c); err != nil {
+			return err
+		}
 	}
 	if u == nil && tok != "" {
 		pt, err := s.findParticipant(c, id, tok)

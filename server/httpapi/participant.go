@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"errors"
 	"strings"
 	"time"
 
@@ -54,6 +55,10 @@ func (s *Server) findParticipant(c *fiber.Ctx, meetingID, token string) (store.P
 		return store.ParticipantToken{}, errNotFound
 	}
 	pt, err := s.store.FindParticipantByToken(c.UserContext(), store.HashToken(token))
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		// The database did not answer: that says nothing about the token.
+		return store.ParticipantToken{}, meeting.Errorf(meeting.ECodeInternal, "token not checked: %v", err)
+	}
 	if err != nil || pt.MeetingID != meetingID || pt.Status == meeting.StatusRemoved {
 		return store.ParticipantToken{}, errNotFound
 	}

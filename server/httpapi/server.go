@@ -4,6 +4,7 @@
 package httpapi
 
 import (
+	"context"
 	"io/fs"
 	"log/slog"
 	"net"
@@ -90,7 +91,7 @@ func (s *Server) routes(dist fs.FS) {
 	app.Get("/healthz", func(c *fiber.Ctx) error { return c.JSON(fiber.Map{"status": "ok"}) })
 	app.Get("/readyz", s.ready)
 
-	api := app.Group("/api", noStore, s.csrfGuard)
+	api := app.Group("/api", noStore, withDeadline, s.csrfGuard)
 	api.Get("/setup", s.setupNeeded)
 	api.Post("/setup", s.setup)
 	api.Post("/auth/login", s.login)
@@ -140,7 +141,10 @@ func (s *Server) Shutdown() error { return s.app.ShutdownWithTimeout(10 * time.S
 func (s *Server) App() *fiber.App { return s.app }
 
 func (s *Server) ready(c *fiber.Ctx) error {
-	if err := s.store.Ready(c.UserContext()); err != nil {
+	// A database that does not answer is not ready: say so within the probe's time.
+	ctx, cancel := context.WithTimeout(c.UserContext(), readyTimeout)
+	defer cancel()
+	if err := s.store.Ready(ctx); err != nil {
 		s.log.Warn("not ready", "err", err)
 		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "unavailable"})
 	}
@@ -162,6 +166,22 @@ func (s *Server) securityHeaders(c *fiber.Ctx) error {
 }
 
 // noStore keeps responses with personal data out of caches.
+// Deadlines of requests: every database call of an API request ends by
+// requestTimeout (an internal error, 503), and /readyz answers within readyTimeout.
+const (
+	requestTimeout = 10 * time.Second
+	readyTimeout   = 1500 * time.Millisecond
+)
+
+// withDeadline gives an API request's context a deadline, so that a database
+// that holds connections without answering never holds the request.
+func withDeadline(c *fiber.Ctx) error {
+	ctx, cancel := context.WithTimeout(c.UserContext(), requestTimeout)
+	defer cancel()
+	c.SetUserContext(ctx)
+	return c.Next()
+}
+
 func noStore(c *fiber.Ctx) error {
 	c.Set("Cache-Control", "no-store")
 	return c.Next()

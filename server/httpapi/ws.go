@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"strings"
 	"sync"
 	"time"
@@ -10,6 +11,9 @@ import (
 
 	"github.com/tafel-met/tafel/server/realtime"
 )
+
+// upgradeAuthTimeout bounds the session check before a websocket upgrade.
+const upgradeAuthTimeout = 3 * time.Second
 
 // websocket upgrades /api/meetings/:id/ws. A signed-in coordinator is recognised
 // by the session cookie here; participants identify with the participant cookie
@@ -36,7 +40,18 @@ func (s *Server) websocket() fiber.Handler {
 			return errCrossSite
 		}
 		var ident realtime.Identity
-		if u := s.authenticate(c); u != nil {
+		// The upgrade waits on the session check: a database that does not
+		// answer gets a short deadline here, and hello says internal.
+		ctx, cancel := context.WithTimeout(c.UserContext(), upgradeAuthTimeout)
+		c.SetUserContext(ctx)
+		u, err := s.authenticate(c)
+		cancel()
+		if err != nil {
+			// hello answers internal: the screen retries, it does not sign out.
+			s.log.Error("session not checked", "err", err)
+			ident.SessionUnchecked = true
+		}
+		if u != nil {
 			ident.UserID, ident.OrganisationID = u.ID, u.OrganisationID
 		}
 		// Checked in hello, like a token sent there; copied, as Fiber reuses the buffer.

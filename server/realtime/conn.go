@@ -34,8 +34,11 @@ const (
 const (
 	CloseRemoved   = 4003 // the participant was removed from the meeting
 	CloseSlow      = 4008 // the client could not keep up; it resumes on reconnect
-	CloseRejected  = 4001 // hello refused: unknown token, wrong meeting
+	CloseRejected  = 4001 // hello refused: unknown token, wrong meeting; the reason is the code
 	CloseGoingAway = websocket.CloseGoingAway
+	// CloseInternal says hello could not be answered now (the database did not
+	// answer, say): the client retries with backoff. Never 4001, which says stop.
+	CloseInternal = websocket.CloseInternalServerErr
 )
 
 // Socket is the part of a websocket connection the hub uses; *websocket.Conn of
@@ -60,6 +63,10 @@ type Identity struct {
 	ParticipantToken string
 	// Address and UserAgent say where the socket came from, for the audit log.
 	Address, UserAgent string
+	// SessionUnchecked says the request had a session cookie that could not be
+	// checked (the database did not answer): hello answers internal, not
+	// unauthorized, so the client retries.
+	SessionUnchecked bool
 }
 
 // Conn is one client's websocket. Only its writer goroutine writes to the socket.
@@ -241,7 +248,11 @@ func (c *Conn) readLoop(meetingID string) {
 			}
 			if err := c.hello(meetingID, f); err != nil {
 				c.enqueue(errorBytes("", err))
-				c.closeWith(CloseRejected, meeting.ErrorCode(err))
+				if code := meeting.ErrorCode(err); code == meeting.ECodeInternal {
+					c.closeWith(CloseInternal, code)
+				} else {
+					c.closeWith(CloseRejected, code)
+				}
 				return
 			}
 			// From now on pongs keep the socket alive: a screen that only listens
@@ -298,6 +309,8 @@ func (c *Conn) hello(meetingID string, f clientFrame) error {
 		token = c.ident.ParticipantToken
 	}
 	switch {
+	case token == "" && c.ident.SessionUnchecked:
+		return meeting.Errorf(meeting.ECodeInternal, "session not checked")
 	case token == "" && f.View == "participant":
 		return meeting.Errorf(meeting.ECodeUnauthorized, "join first")
 	case token != "":

@@ -241,7 +241,7 @@ func (h *Hub) Erased(meetingID string) {
 	defer r.mu.Unlock()
 	for c := range r.conns {
 		c.enqueue(errorBytes("", meeting.Errorf(meeting.ECodeNotFound, "meeting erased")))
-		c.closeWith(CloseRejected, "erased")
+		c.closeWith(CloseRejected, meeting.ECodeNotFound)
 	}
 }
 

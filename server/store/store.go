@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -166,6 +167,13 @@ func (s *Store) Close() error {
 	return err
 }
 
+// Deadlines of Postgres connections and statements, unless the URL sets them
+// (connect_timeout, options=-c statement_timeout=...).
+const (
+	connectTimeout   = 5 * time.Second
+	statementTimeout = 15 * time.Second
+)
+
 // openPool opens Postgres's connection pool.
 func openPool(ctx context.Context, url string, tracer pgx.QueryTracer) (*pgxpool.Pool, error) {
 	cfg, err := pgxpool.ParseConfig(url)
@@ -177,6 +185,15 @@ func openPool(ctx context.Context, url string, tracer pgx.QueryTracer) (*pgxpool
 		cfg.MaxConns = 20
 	}
 	cfg.MaxConnIdleTime = 5 * time.Minute
+	// A database that holds connections without answering must not hold
+	// Tafel: connecting has a deadline, and so does every statement on the
+	// server's side (the callers' contexts bound each call on ours).
+	if cfg.ConnConfig.ConnectTimeout == 0 || cfg.ConnConfig.ConnectTimeout > connectTimeout {
+		cfg.ConnConfig.ConnectTimeout = connectTimeout
+	}
+	if _, ok := cfg.ConnConfig.RuntimeParams["statement_timeout"]; !ok {
+		cfg.ConnConfig.RuntimeParams["statement_timeout"] = strconv.Itoa(int(statementTimeout.Milliseconds()))
+	}
 	return pgxpool.NewWithConfig(ctx, cfg)
 }
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -50,7 +51,11 @@ func startServerWith(t testing.TB, databaseURL, redisURL string) *testServer {
 	cfg.RedisURL = redisURL
 	cfg.LogLevel = "warn"
 	cfg.PurgeEvery = 0
-	m := NewMain(cfg, io.Discard)
+	var out io.Writer = io.Discard
+	if os.Getenv("TAFEL_TEST_LOG") != "" {
+		out = os.Stderr
+	}
+	m := NewMain(cfg, out)
 	if err := m.Run(context.Background()); err != nil {
 		t.Fatalf("start server: %v", err)
 	}

@@ -136,8 +136,26 @@ func (c *Client) Answer(id string, timeout time.Duration) (Frame, error) {
 	return c.WaitFor(func(f Frame) bool { return (f.Type == "ack" || f.Type == "error") && f.ID == id }, timeout)
 }
 
+// Received is how many frames have arrived so far: a mark for AnswerSince.
+func (c *Client) Received() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.frames)
+}
+
+// AnswerSince waits for an ack or error of command id among the frames after
+// the first from: the answer to a resent command, not to its first copy.
+func (c *Client) AnswerSince(id string, from int, timeout time.Duration) (Frame, error) {
+	return c.waitFrom(from, func(f Frame) bool { return (f.Type == "ack" || f.Type == "error") && f.ID == id }, timeout)
+}
+
 // WaitFor waits until a frame matching ok has arrived (at any time) and returns the first.
 func (c *Client) WaitFor(ok func(Frame) bool, timeout time.Duration) (Frame, error) {
+	return c.waitFrom(0, ok, timeout)
+}
+
+// waitFrom waits until a frame matching ok, after the first from, has arrived.
+func (c *Client) waitFrom(from int, ok func(Frame) bool, timeout time.Duration) (Frame, error) {
 	deadline := time.Now().Add(timeout)
 	timer := time.AfterFunc(timeout, func() {
 		c.mu.Lock()
@@ -148,8 +166,8 @@ func (c *Client) WaitFor(ok func(Frame) bool, timeout time.Duration) (Frame, err
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for {
-		for _, f := range c.frames {
-			if ok(f) {
+		for i, f := range c.frames {
+			if i >= from && ok(f) {
 				return f, nil
 			}
 		}
