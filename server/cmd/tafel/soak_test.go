@@ -168,17 +168,21 @@ func (c *soakClient) catchUp() error {
 }
 
 type soakMeeting struct {
-	srv        *testServer
-	coord      *coordinator
-	id, code   string
-	rnd        *rand.Rand
-	stats      *soakStats
-	coordWS    *soakClient
-	phones     []*soakClient
-	err        error
-	partyIDs   []string
-	seqCounter int
+	srv      *testServer
+	coord    *coordinator
+	id, code string
+	rnd      *rand.Rand
+	stats    *soakStats
+	coordWS  *soakClient
+	phones   []*soakClient
+	err      error
+	partyIDs []string
+	added    int // worries added: a meeting holds at most 1000 items
 }
+
+// maxAdded keeps a meeting below the domain's 1000 items: once there, phones
+// edit what they wrote instead of adding more.
+const maxAdded = 900
 
 func (r *soakMeeting) dial(token string, cookie string, view string, old *soakClient) (*soakClient, error) {
 	ws, err := wsclient.Dial(r.srv.addr, r.id, cookie)
@@ -281,10 +285,11 @@ func (r *soakMeeting) play(deadline time.Time) error {
 func (r *soakMeeting) step() error {
 	phone := r.phones[r.rnd.IntN(len(r.phones))]
 	switch n := r.rnd.IntN(100); {
-	case n < 45:
+	case n < 45 && r.added < maxAdded:
+		r.added++
 		_, err := r.do(phone, "worry.add", map[string]string{"text": fmt.Sprintf("Zorg %d", r.rnd.IntN(1e6))})
 		return err
-	case n < 60:
+	case n < 60 || n < 45:
 		if err := phone.catchUp(); err != nil {
 			return err
 		}
@@ -308,8 +313,9 @@ func (r *soakMeeting) step() error {
 	case n < 90:
 		// A phone drops, with a command in flight half the time, and resumes.
 		id := phone.ws.NewID()
-		inFlight := r.rnd.IntN(2) == 0
+		inFlight := r.rnd.IntN(2) == 0 && r.added < maxAdded
 		if inFlight {
+			r.added++
 			_ = phone.ws.SendCommand(id, "worry.add", map[string]string{"text": "Onderweg " + id})
 		}
 		phone.ws.Close()
