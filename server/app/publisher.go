@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/tafel-met/tafel/server/meeting"
@@ -17,6 +18,44 @@ type publisher struct {
 	observer func() Observer
 	queue    chan published
 	done     chan struct{}
+	brk      breaker
+	now      func() time.Time // the breaker's clock; tests stop it
+}
+
+// breaker stops trying a broker that just failed, for breakerOpen: a dead
+// Redis then costs one timeout per breakerOpen, not one per change queued
+// behind it. Skipped publishes are no loss: other instances catch up from
+// the database (WatchSeqs).
+type breaker struct {
+	mu        sync.Mutex
+	openUntil time.Time
+	skipped   int
+}
+
+const breakerOpen = 5 * time.Second
+
+// allow says whether to try the broker now.
+func (b *breaker) allow(now time.Time) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if now.Before(b.openUntil) {
+		b.skipped++
+		return false
+	}
+	return true
+}
+
+// result records how a try went; it reports how many were skipped before a
+// success that closes the breaker.
+func (b *breaker) result(now time.Time, err error) (skipped int) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if err != nil {
+		b.openUntil = now.Add(breakerOpen)
+		return 0
+	}
+	skipped, b.skipped, b.openUntil = b.skipped, 0, time.Time{}
+	return skipped
 }
 
 type published struct {
@@ -32,7 +71,7 @@ const (
 )
 
 func newPublisher(b Broker, log *slog.Logger, observer func() Observer) *publisher {
-	p := &publisher{broker: b, log: log, observer: observer, queue: make(chan published, publishQueue), done: make(chan struct{})}
+	p := &publisher{broker: b, log: log, observer: observer, queue: make(chan published, publishQueue), done: make(chan struct{}), now: time.Now}
 	if _, local := b.(LocalBroker); !local {
 		go p.run()
 	}
@@ -56,12 +95,19 @@ func (p *publisher) run() {
 		case <-p.done:
 			return
 		case m := <-p.queue:
+			if !p.brk.allow(p.now()) {
+				continue
+			}
 			ctx, cancel := context.WithTimeout(context.Background(), publishTimeout)
-			if err := p.broker.Publish(ctx, m.orgID, m.meetingID, m.events); err != nil {
+			err := p.broker.Publish(ctx, m.orgID, m.meetingID, m.events)
+			cancel()
+			if skipped := p.brk.result(p.now(), err); skipped > 0 {
+				p.log.Info("broker back", "skipped", skipped)
+			}
+			if err != nil {
 				p.observer().RedisError()
 				p.log.Warn("publish failed; other instances catch up from the database", "meeting", m.meetingID, "err", err)
 			}
-			cancel()
 		}
 	}
 }

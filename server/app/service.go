@@ -305,10 +305,17 @@ func (s *Service) Attach(ctx context.Context, meetingID string, fn func(info mee
 }
 
 // PublishPresence tells the other instances who is connected to a meeting here.
+// Presence waits on the same breaker as events: a dead broker is not tried
+// again for every connect and disconnect (presence repeats every 20 s anyway).
 func (s *Service) PublishPresence(orgID, meetingID string, online []string, version int64) {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	if !s.pub.brk.allow(s.pub.now()) {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), publishTimeout)
 	defer cancel()
-	if err := s.broker.PublishPresence(ctx, orgID, meetingID, online, version); err != nil {
+	err := s.broker.PublishPresence(ctx, orgID, meetingID, online, version)
+	s.pub.brk.result(s.pub.now(), err)
+	if err != nil {
 		s.log.Warn("presence not shared", "meeting", meetingID, "err", err)
 	}
 }
