@@ -228,7 +228,7 @@ test('a whole meeting, from lobby to closed plan', async ({ browser }) => {
   await expect(petra.page.getByTestId('rank-state')).toContainText('Wordt opgeslagen');
   await checkSurfaces('08-rank-petra-offline', surfaces);
   await petra.ctx.setOffline(false);
-  await expect(petra.page.getByText('Verbonden')).toBeVisible({ timeout: 20_000 });
+  await expect(petra.page.getByText('Verbonden', { exact: true })).toBeVisible({ timeout: 20_000 });
   await expect(petra.page.getByTestId('rank-state')).toContainText('Opgeslagen');
 
   // Secret ballots: while the round is open the screen and the console show who

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"net"
 	"regexp"
 	"sync"
 	"time"
@@ -26,6 +27,10 @@ const (
 	pongWait        = 60 * time.Second
 	pingEvery       = 25 * time.Second
 	writeWait       = 10 * time.Second
+	// slowCloseWait is how long a client whose queue filled may take to
+	// receive the frame it is being written and the close frame after it;
+	// a phone that stopped reading is cut off (TCP closed) after it.
+	slowCloseWait = 2 * time.Second
 	commandsPerSec  = 20
 	commandBurst    = 40
 )
@@ -86,6 +91,9 @@ type Conn struct {
 	closeOnce sync.Once
 	closeCode int
 	closeMsg  string
+	// slow is set once the queue filled: writes get slowCloseWait from then on.
+	dmu  sync.Mutex
+	slow bool
 
 	viewer    meeting.Viewer // guarded by room.mu once registered
 	actorKey  string
@@ -147,6 +155,7 @@ func (c *Conn) enqueue(frame []byte) {
 		if c.closeWith(CloseSlow, "too slow") {
 			c.hub.observer.SlowClose()
 		}
+		c.cutWrites()
 		return
 	}
 	select {
@@ -176,9 +185,41 @@ func (c *Conn) closeWith(code int, msg string) bool {
 	return first
 }
 
+// netConner is a socket that lends its TCP connection: fasthttp/websocket's.
+type netConner interface{ NetConn() net.Conn }
+
+// cutWrites gives the write in progress, and every later one, slowCloseWait:
+// the writer may be blocked writing to a phone that stopped reading, and
+// must get to the close frame (or give up and close TCP) within seconds, not
+// writeWait. The TCP connection's deadline may be set from any goroutine.
+func (c *Conn) cutWrites() {
+	c.dmu.Lock()
+	defer c.dmu.Unlock()
+	c.slow = true
+	if nc, ok := c.sock.(netConner); ok && nc.NetConn() != nil {
+		_ = nc.NetConn().SetWriteDeadline(time.Now().Add(slowCloseWait))
+	}
+}
+
 func (c *Conn) write(messageType int, data []byte) error {
-	_ = c.sock.SetWriteDeadline(time.Now().Add(writeWait))
+	c.dmu.Lock()
+	wait := writeWait
+	if c.slow {
+		wait = slowCloseWait
+	}
+	_ = c.sock.SetWriteDeadline(time.Now().Add(wait))
+	c.dmu.Unlock()
 	return c.sock.WriteMessage(messageType, data)
+}
+
+// closing says whether the connection is closing; closeCode is set once it is.
+func (c *Conn) closing() bool {
+	select {
+	case <-c.quit:
+		return true
+	default:
+		return false
+	}
 }
 
 func (c *Conn) writeLoop() {
@@ -189,6 +230,9 @@ func (c *Conn) writeLoop() {
 		select {
 		case <-c.wake:
 			for _, frame := range c.takeQueue() {
+				if c.closing() && c.closeCode == CloseSlow {
+					break // a client too slow for its queue gets only the close
+				}
 				if err := c.write(websocket.TextMessage, frame); err != nil {
 					c.closeWith(websocket.CloseAbnormalClosure, "")
 					return
