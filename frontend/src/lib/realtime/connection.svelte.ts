@@ -44,6 +44,13 @@ export const CLOSE_REMOVED = 4003;
 /** Close code for a refused hello (unknown token, expired session); the reason is the error code. */
 export const CLOSE_REJECTED = 4001;
 
+/**
+ * Error codes that mean "retry" (docs/protocol.md, "Retry or stop"): a command
+ * refused with one stays in the outbox. Every other code means this command,
+ * as it is, will never be accepted.
+ */
+export const RETRY_CODES = new Set(['internal']);
+
 /** Delay before reconnect attempt n (0-based): 0.5 s doubling to 15 s, with jitter. */
 export function backoffMs(attempt: number, random: () => number = Math.random): number {
   const base = Math.min(15000, 500 * 2 ** attempt);
@@ -196,6 +203,12 @@ export class Connection {
             this.status = 'denied';
             this.stopped = true;
           }
+          return;
+        }
+        if (RETRY_CODES.has(msg.code)) {
+          // Nothing changed and the server said "retry": the command stays in
+          // the outbox and is resent, same id, after reconnecting with backoff.
+          this.dropSocket('connecting');
           return;
         }
         const cmd = this.outbox.fail(msg.id);

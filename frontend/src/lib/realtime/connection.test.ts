@@ -116,6 +116,36 @@ describe('Connection', () => {
     again.stop();
   });
 
+  it('keeps a command answered internal and resends it, same id, after reconnecting', () => {
+    vi.useFakeTimers();
+    const c = connect();
+    last().open();
+    last().receive({ type: 'welcome', role: 'participant', participantId: 'p9', seq: 1 });
+    const id = c.send('worry.add', { text: 'Te weinig geld' });
+    last().receive({ type: 'error', id, code: 'internal', message: '' });
+    expect(c.pending.map((p) => p.id)).toEqual([id]);
+    expect(c.errors).toEqual([]);
+    expect(c.status).toBe('connecting');
+    vi.advanceTimersByTime(1000);
+    last().open();
+    last().receive({ type: 'welcome', role: 'participant', participantId: 'p9', seq: 1 });
+    expect(last().sent[1]).toMatchObject({ type: 'command', id, name: 'worry.add' });
+    c.stop();
+  });
+
+  it('retries after close 1011 (hello not answered now) and 4008 (too slow)', () => {
+    vi.useFakeTimers();
+    const c = connect();
+    for (const code of [1011, 4008]) {
+      last().open();
+      last().close(code, code === 1011 ? 'internal' : 'too slow');
+      expect(c.status).toBe('connecting');
+      vi.advanceTimersByTime(20000);
+    }
+    expect(FakeSocket.all).toHaveLength(3);
+    c.stop();
+  });
+
   it('drops a refused command and shows the error', () => {
     vi.useFakeTimers();
     const c = connect();
