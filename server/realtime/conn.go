@@ -23,16 +23,18 @@ const (
 	MaxMessageBytes = 16 << 10  // larger frames get too_large and change nothing
 	hardReadLimit   = 256 << 10 // larger frames close the connection
 	sendQueue       = 512       // frames waiting for a slow client before it is dropped
-	helloTimeout    = 10 * time.Second
-	pongWait        = 60 * time.Second
-	pingEvery       = 25 * time.Second
-	writeWait       = 10 * time.Second
+	// kernelSendBuffer is each socket's kernel send buffer (SO_SNDBUF).
+	kernelSendBuffer = 64 << 10
+	helloTimeout     = 10 * time.Second
+	pongWait         = 60 * time.Second
+	pingEvery        = 25 * time.Second
+	writeWait        = 10 * time.Second
 	// slowCloseWait is how long a client whose queue filled may take to
 	// receive the frame it is being written and the close frame after it;
 	// a phone that stopped reading is cut off (TCP closed) after it.
-	slowCloseWait = 2 * time.Second
-	commandsPerSec  = 20
-	commandBurst    = 40
+	slowCloseWait  = 2 * time.Second
+	commandsPerSec = 20
+	commandBurst   = 40
 )
 
 // Close codes the server sends.
@@ -86,6 +88,7 @@ type Conn struct {
 	// wait, so an idle connection holds no queue.
 	qmu       sync.Mutex
 	queue     [][]byte
+	writing   int           // frames the writer took from queue and has not written yet
 	wake      chan struct{} // one token: the writer has frames to send
 	quit      chan struct{}
 	closeOnce sync.Once
@@ -112,6 +115,11 @@ func (h *Hub) Serve(sock Socket, meetingID string, ident Identity) Session {
 	c := &Conn{hub: h, sock: sock, ident: ident, log: h.log, wake: make(chan struct{}, 1), quit: make(chan struct{}),
 		limiter: h.newLimiter()}
 	sock.SetReadLimit(hardReadLimit)
+	// The send queue is the bound on what waits for a slow phone, not the
+	// kernel's buffer, which grows to megabytes on its own: fix it small.
+	if tc := tcpConn(sock); tc != nil {
+		_ = tc.SetWriteBuffer(kernelSendBuffer)
+	}
 	done := make(chan struct{})
 	go func() {
 		c.writeLoop()
@@ -145,7 +153,8 @@ func (c *Conn) enqueue(frame []byte) {
 	default:
 	}
 	c.qmu.Lock()
-	full := len(c.queue) >= sendQueue
+	// What waits counts the frames the writer took and has not written yet.
+	full := len(c.queue)+c.writing >= sendQueue
 	if !full {
 		c.queue = append(c.queue, frame)
 	}
@@ -170,7 +179,15 @@ func (c *Conn) takeQueue() [][]byte {
 	defer c.qmu.Unlock()
 	q := c.queue
 	c.queue = nil
+	c.writing = len(q)
 	return q
+}
+
+// written counts one frame of the writer's batch as sent.
+func (c *Conn) written() {
+	c.qmu.Lock()
+	c.writing--
+	c.qmu.Unlock()
 }
 
 // closeWith closes the connection with a code and reason; it reports whether
@@ -187,6 +204,21 @@ func (c *Conn) closeWith(code int, msg string) bool {
 
 // netConner is a socket that lends its TCP connection: fasthttp/websocket's.
 type netConner interface{ NetConn() net.Conn }
+
+// tcpConn returns the TCP connection under a socket, through fasthttp's
+// hijacked connection, or nil.
+func tcpConn(sock Socket) *net.TCPConn {
+	nc, ok := sock.(netConner)
+	if !ok {
+		return nil
+	}
+	conn := nc.NetConn()
+	if u, ok := conn.(interface{ UnsafeConn() net.Conn }); ok {
+		conn = u.UnsafeConn()
+	}
+	tc, _ := conn.(*net.TCPConn)
+	return tc
+}
 
 // cutWrites gives the write in progress, and every later one, slowCloseWait:
 // the writer may be blocked writing to a phone that stopped reading, and
@@ -237,6 +269,7 @@ func (c *Conn) writeLoop() {
 					c.closeWith(websocket.CloseAbnormalClosure, "")
 					return
 				}
+				c.written()
 			}
 		case <-ping.C:
 			if err := c.write(websocket.PingMessage, nil); err != nil {
@@ -265,7 +298,7 @@ func (c *Conn) readLoop(meetingID string) {
 		return c.sock.SetReadDeadline(time.Now().Add(pongWait))
 	})
 	for {
-		_, msg, err := c.sock.ReadMessage()
+		mt, msg, err := c.sock.ReadMessage()
 		if err != nil {
 			if errors.Is(err, websocket.ErrReadLimit) {
 				c.closeWith(websocket.CloseMessageTooBig, "te groot (message too big)")
@@ -279,6 +312,11 @@ func (c *Conn) readLoop(meetingID string) {
 		}
 		if c.room != nil {
 			_ = c.sock.SetReadDeadline(time.Now().Add(pongWait))
+		}
+		if mt != websocket.TextMessage {
+			// The protocol is JSON text frames; a binary frame is never a command.
+			c.enqueue(errorBytes("", meeting.Errorf(meeting.ECodeInvalidJSON, "text frames only")))
+			continue
 		}
 		f, err := parseFrame(msg)
 		if err != nil {

@@ -40,8 +40,10 @@ type Client struct {
 	closed error
 	// CloseCode is the close code the server sent, once the connection ended.
 	CloseCode int
-	next      atomic.Int64
-	prefix    string
+	// CloseReason is the reason of that close frame (an error code, say).
+	CloseReason string
+	next        atomic.Int64
+	prefix      string
 }
 
 // Dial connects to ws://addr/api/meetings/{id}/ws with an optional session cookie.
@@ -71,7 +73,7 @@ func (c *Client) readLoop() {
 		c.mu.Lock()
 		if err != nil {
 			if ce, ok := err.(*websocket.CloseError); ok {
-				c.CloseCode = ce.Code
+				c.CloseCode, c.CloseReason = ce.Code, ce.Text
 			}
 			c.closed = err
 			c.cond.Broadcast()
@@ -106,6 +108,14 @@ func (c *Client) SendRaw(b []byte) error {
 	defer c.wmu.Unlock()
 	_ = c.conn.SetWriteDeadline(time.Now().Add(5 * time.Second))
 	return c.conn.WriteMessage(websocket.TextMessage, b)
+}
+
+// SendBinary sends bytes as one binary frame (which the protocol refuses).
+func (c *Client) SendBinary(b []byte) error {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	_ = c.conn.SetWriteDeadline(time.Now().Add(5 * time.Second))
+	return c.conn.WriteMessage(websocket.BinaryMessage, b)
 }
 
 // NewID returns a fresh command id.
