@@ -511,7 +511,9 @@ func (c *Conn) ownStatusChangedLocked(lastSeq int64) bool {
 		return false
 	}
 	for _, b := range c.room.recent {
-		if b.ev.Seq > lastSeq && b.ev.Name == meeting.EvParticipantUpsert && b.ev.ParticipantID == c.viewer.ParticipantID {
+		// At lastSeq too: a phone that dropped between its own admission and
+		// the snapshot after it saw the event but not the table (found by make soak).
+		if b.ev.Seq >= lastSeq && b.ev.Name == meeting.EvParticipantUpsert && b.ev.ParticipantID == c.viewer.ParticipantID {
 			return true
 		}
 	}
