@@ -28,6 +28,8 @@ go test -run '^$' -bench . -benchtime "${BENCHTIME:-2s}" -count 1 ./server/... |
   echo "- \`BenchmarkDecideRanking\`, \`BenchmarkRanking\`, \`BenchmarkViewFor\`: the pure domain in a"
   echo "  busy meeting (5 parties, 15 people, 30 worries, everyone ranked): one ranking change with"
   echo "  its new aggregate, the aggregate alone, and one phone's snapshot."
+  echo "- Soak (\`make soak\`, not timed here): see [BENCHMARKS-soak.md](BENCHMARKS-soak.md), which"
+  echo "  \`make bench\` leaves alone."
   echo
   echo '```'
   grep -E '^(Benchmark|goos|goarch|pkg|cpu)' "$out"
