@@ -63,8 +63,8 @@ func TestSoak(t *testing.T) {
 	for _, r := range rigs {
 		r.settle(t)
 	}
-	t.Logf("%d meetings for %s: %d commands acked, %d refused, %d joins, %d drops and reconnects, %d snapshots compared",
-		meetings, duration, stats.acked.Load(), stats.refused.Load(), stats.joins.Load(), stats.reconnects.Load(), stats.compared.Load())
+	t.Logf("%d meetings for %s: %d commands acked, %d refused, %d joins, %d drops and reconnects, %d closed by the server and resumed, %d snapshots compared",
+		meetings, duration, stats.acked.Load(), stats.refused.Load(), stats.joins.Load(), stats.reconnects.Load(), stats.slowCloses.Load(), stats.compared.Load())
 	for _, r := range rigs {
 		r.closeAll()
 	}
@@ -86,7 +86,21 @@ func TestSoak(t *testing.T) {
 	}
 }
 
-type soakStats struct{ acked, refused, joins, reconnects, compared atomic.Int64 }
+type soakStats struct{ acked, refused, joins, reconnects, compared, slowCloses atomic.Int64 }
+
+// resume reconnects a client whose socket the server closed, from its lastSeq.
+func (r *soakMeeting) resume(c *soakClient) error {
+	cookie := ""
+	if c.token == "" {
+		cookie = r.coord.cookie
+	}
+	next, err := r.dial(c.token, cookie, "", c)
+	if err != nil {
+		return err
+	}
+	*c = *next
+	return nil
+}
 
 // soakClient is one device with its own picture of the meeting, made from the
 // snapshot and the events it received, as the app does.
@@ -213,6 +227,11 @@ func (r *soakMeeting) dial(token string, cookie string, view string, old *soakCl
 
 func (r *soakMeeting) do(c *soakClient, name string, data any) (wsclient.Frame, error) {
 	f, err := c.ws.Do(name, data)
+	if err != nil && c.ws.Closed() {
+		// The server let it go (4008 when it fell behind, say): resume, as a phone does.
+		r.stats.slowCloses.Add(1)
+		return f, r.resume(c)
+	}
 	if err != nil {
 		return f, fmt.Errorf("%s: %w", name, err)
 	}
@@ -361,6 +380,11 @@ func (r *soakMeeting) settle(t *testing.T) {
 		f, _ = r.do(r.coordWS, "meeting.lock", map[string]string{})
 	}
 	for _, c := range append([]*soakClient{r.coordWS}, r.phones...) {
+		if c.ws.Closed() {
+			if err := r.resume(c); err != nil {
+				t.Fatal(err)
+			}
+		}
 		if err := c.ws.WaitSeq(f.Seq, 15*time.Second); err != nil {
 			t.Fatalf("client %q never got seq %d: %v", c.id, f.Seq, err)
 		}
