@@ -55,7 +55,11 @@ func (s *Server) protectedSources(c *fiber.Ctx) error {
 func (s *Server) userOrFamilyPDF(c *fiber.Ctx) error {
 	tok, bearer := s.participantToken(c)
 	if !bearer {
-		if u := s.authenticate(c); u != nil {
+		u, err := s.authenticate(c)
+		if err != nil {
+			return err
+		}
+		if u != nil {
 			c.Locals("user", u)
 			return c.Next()
 		}
