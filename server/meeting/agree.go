@@ -10,7 +10,7 @@ func rankingSet(d *decision) error {
 		return err
 	}
 	if len(in.WorryIDs) > 3 {
-		return Errorf(ECodeInvalidInput, "Kies hoogstens 3 zorgen (at most 3)")
+		return Fail(ECodeInvalidInput, "at_most_three", "at most 3 worries")
 	}
 	seen := map[string]bool{}
 	ids := []string{}
@@ -20,10 +20,10 @@ func rankingSet(d *decision) error {
 			return err
 		}
 		if it.MergedInto != "" {
-			return Errorf(ECodeConflict, "Deze zorg is samengevoegd met een andere (merged)")
+			return Fail(ECodeConflict, "worry_merged", "worry merged into another")
 		}
 		if seen[id] {
-			return Errorf(ECodeInvalidInput, "Kies elke zorg maar één keer (distinct worries)")
+			return Fail(ECodeInvalidInput, "distinct_worries", "worries must be distinct")
 		}
 		seen[id] = true
 		ids = append(ids, id)
@@ -31,7 +31,7 @@ func rankingSet(d *decision) error {
 	pid := d.cmd.Actor.ParticipantID
 	old, had := d.m.Rankings[pid]
 	if had && equalStrings(old, ids) || !had && len(ids) == 0 {
-		return Errorf(ECodeConflict, "Er verandert niets (nothing to change)")
+		return Fail(ECodeConflict, "no_change", "nothing to change")
 	}
 	return d.emit(EvRankingMine, ScopePrivate, pid, rankingData{ParticipantID: pid, WorryIDs: ids})
 }
@@ -61,7 +61,7 @@ func agreeConfirm(d *decision) error {
 		return err
 	}
 	if len(in.WorryIDs) == 0 || len(in.WorryIDs) > 3 {
-		return Errorf(ECodeInvalidInput, "Kies 1 tot 3 zorgen (1 to 3 worries)")
+		return Fail(ECodeInvalidInput, "one_to_three", "1 to 3 worries")
 	}
 	seen := map[string]bool{}
 	for _, id := range in.WorryIDs {
@@ -70,14 +70,14 @@ func agreeConfirm(d *decision) error {
 			return err
 		}
 		if it.MergedInto != "" || seen[id] {
-			return Errorf(ECodeInvalidInput, "Kies elke zorg één keer, geen samengevoegde (distinct, unmerged worries)")
+			return Fail(ECodeInvalidInput, "distinct_unmerged", "distinct, unmerged worries")
 		}
 		seen[id] = true
 	}
 	computed := d.m.Ranking().Top3
 	override := !equalStrings(computed, in.WorryIDs)
 	if override && reason == "" {
-		return Errorf(ECodeInvalidInput, "Leg uit waarom je de top 3 verandert (a reason is required for an override)")
+		return Fail(ECodeInvalidInput, "override_reason_required", "a reason is required for an override")
 	}
 	if !override {
 		reason = ""
@@ -103,7 +103,7 @@ func agreeDissent(d *decision) error {
 	p := d.m.Participant(d.cmd.Actor.ParticipantID)
 	a := cloneAgreement(d.m.Agreement)
 	if len(a.Dissent) >= 200 {
-		return Errorf(ECodeConflict, "Te veel reacties (too many)")
+		return Fail(ECodeConflict, "too_many_dissents", "too many dissents")
 	}
 	a.Dissent = append(a.Dissent, Dissent{ParticipantID: p.ID, PartyID: p.PartyID, Text: text})
 	return d.emit(EvAgreementUpdated, ScopeTable, "", agreementData{a})
@@ -116,15 +116,15 @@ func agreeAkkoord(d *decision) error {
 	p := d.m.Participant(d.cmd.Actor.ParticipantID)
 	party := d.m.Party(p.PartyID)
 	if party == nil || party.Kind != KindFamily {
-		return Errorf(ECodeForbidden, "Alleen het gezin geeft akkoord (family only)")
+		return Fail(ECodeForbidden, "family_only", "family only")
 	}
 	if !d.m.Agreement.Confirmed {
-		return Errorf(ECodeConflict, "De top 3 is nog niet bevestigd (top 3 not confirmed yet)")
+		return Fail(ECodeConflict, "top3_not_confirmed", "top 3 not confirmed yet")
 	}
 	a := cloneAgreement(d.m.Agreement)
 	for _, k := range a.Akkoord {
 		if k.ParticipantID == p.ID {
-			return Errorf(ECodeConflict, "Je gaf al akkoord (already recorded)")
+			return Fail(ECodeConflict, "already_agreed", "akkoord already recorded")
 		}
 	}
 	a.Akkoord = append(a.Akkoord, Akkoord{ParticipantID: p.ID, PartyID: p.PartyID})
