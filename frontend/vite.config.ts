@@ -1,7 +1,9 @@
 import { defineConfig } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { fileURLToPath } from 'node:url';
-import { readFile } from 'node:fs/promises';
+import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import type { Plugin } from 'vite';
 import { isFamilyKey } from './src/lib/i18n/family';
 
@@ -24,9 +26,42 @@ export function familyCatalogues(): Plugin {
   };
 }
 
+/**
+ * Writes name.br and name.gz beside every text file of the build, at the highest
+ * levels, once: the server sends them by Accept-Encoding (server/httpapi/static.go),
+ * so a phone on a slow link gets a third of the bytes at no cost per request.
+ * Node's own zlib does it; no plugin needed.
+ */
+export function precompress(outDir: string): Plugin {
+  const compressible = /\.(js|css|html|svg|json|txt|webmanifest)$/;
+  async function walk(dir: string): Promise<string[]> {
+    const out: string[] = [];
+    for (const e of await readdir(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) out.push(...(await walk(p)));
+      else out.push(p);
+    }
+    return out;
+  }
+  return {
+    name: 'tafel-precompress',
+    apply: 'build',
+    async closeBundle() {
+      for (const file of await walk(outDir)) {
+        if (!compressible.test(file) || (await stat(file)).size < 512) continue;
+        const body = await readFile(file);
+        const br = brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } });
+        const gz = gzipSync(body, { level: 9 });
+        if (br.length < body.length) await writeFile(`${file}.br`, br);
+        if (gz.length < body.length) await writeFile(`${file}.gz`, gz);
+      }
+    },
+  };
+}
+
 export default defineConfig({
   root,
-  plugins: [familyCatalogues(), svelte()],
+  plugins: [familyCatalogues(), svelte(), precompress(join(root, 'dist'))],
   build: {
     outDir: 'dist',
     emptyOutDir: true,
