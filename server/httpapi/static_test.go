@@ -25,7 +25,13 @@ func TestStaticFiles(t *testing.T) {
 		"assets/app-abc123.js.br": {Data: []byte("BR-JS")},
 		"assets/app-abc123.js.gz": {Data: []byte("GZ-JS")},
 		"assets/tiny-def456.css":  {Data: []byte("a{}")},
-		".vite/manifest.json":     {Data: []byte(`{"secret":"build detail"}`)},
+		".vite/manifest.json": {Data: []byte(`{
+			"index.html": {"file": "assets/index-1.js", "isEntry": true, "css": ["assets/index-1.css"]},
+			"_PhoneApp-2.js": {"file": "assets/PhoneApp-2.js", "name": "PhoneApp", "isDynamicEntry": true, "imports": ["index.html", "_http-3.js"], "css": ["assets/PhoneApp-2.css"]},
+			"_http-3.js": {"file": "assets/http-3.js", "imports": ["index.html"]},
+			"src/lib/i18n/nl.json?family": {"file": "assets/nl-4.js", "isDynamicEntry": true},
+			"src/lib/i18n/ar.json?family": {"file": "assets/ar-5.js", "isDynamicEntry": true}
+		}`)},
 	}
 	st := storetest.Open(t, store.SQLite)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -93,6 +99,30 @@ func TestStaticFiles(t *testing.T) {
 		}
 		if got := resp.Header.Get("Content-Type"); got != "text/javascript; charset=utf-8" {
 			t.Errorf("Content-Type = %q", got)
+		}
+	})
+
+	// The phone's pages name its code and its language's catalogue, so they load
+	// beside the entry rather than after it.
+	t.Run("PreloadOnPhonePages", func(t *testing.T) {
+		for _, c := range []struct{ path, cookie, want string }{
+			{"/join", "", "</assets/index-1.js>; rel=modulepreload, </assets/index-1.css>; rel=preload; as=style; crossorigin, </assets/PhoneApp-2.js>; rel=modulepreload, </assets/PhoneApp-2.css>; rel=preload; as=style; crossorigin, </assets/http-3.js>; rel=modulepreload, </assets/nl-4.js>; rel=modulepreload"},
+			{"/m/abc", "tafel.lang=ar", "</assets/index-1.js>; rel=modulepreload, </assets/index-1.css>; rel=preload; as=style; crossorigin, </assets/PhoneApp-2.js>; rel=modulepreload, </assets/PhoneApp-2.css>; rel=preload; as=style; crossorigin, </assets/http-3.js>; rel=modulepreload, </assets/ar-5.js>; rel=modulepreload"},
+			{"/join/ABC", "tafel.lang=xx", "</assets/index-1.js>; rel=modulepreload, </assets/index-1.css>; rel=preload; as=style; crossorigin, </assets/PhoneApp-2.js>; rel=modulepreload, </assets/PhoneApp-2.css>; rel=preload; as=style; crossorigin, </assets/http-3.js>; rel=modulepreload, </assets/nl-4.js>; rel=modulepreload"},
+			{"/", "tafel.lang=ar", ""},
+			{"/screen/abc", "", ""},
+		} {
+			req := httptest.NewRequest("GET", c.path, nil)
+			if c.cookie != "" {
+				req.Header.Set("Cookie", c.cookie)
+			}
+			resp, err := srv.App().Test(req, -1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := resp.Header.Get("Link"); got != c.want {
+				t.Errorf("%s %s: Link = %q, want %q", c.path, c.cookie, got, c.want)
+			}
 		}
 	})
 

@@ -125,6 +125,8 @@ export async function setLocale(l: Locale, remember = true): Promise<void> {
     } catch {
       // Not remembered, still switched.
     }
+    // The server reads it only to send this language's catalogue with the page (a preload).
+    if (typeof document !== 'undefined') document.cookie = `${STORAGE_KEY}=${l}; path=/; max-age=31536000; SameSite=Lax`;
   }
   applyToDocument();
 }
