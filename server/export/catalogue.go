@@ -42,6 +42,10 @@ func LangList() string {
 // catalogue holds every word an export adds. Dutch is written at B1 level: short
 // sentences, common words. A new language is one more entry here.
 var catalogue = map[Lang]map[string]string{
+	Arabic:    textsAR,
+	Turkish:   textsTR,
+	Polish:    textsPL,
+	Ukrainian: textsUK,
 	Dutch: {
 		"title":            "Plan van %s",
 		"meetingOn":        "%s op %s",
