@@ -14,10 +14,10 @@ export const FAMILY_PREFIXES = [
 /** Error reasons a phone can meet (the others come from the console's own actions). */
 export const FAMILY_ERRORS = [
   'meeting_locked', 'unknown_party', 'party_required', 'too_many_items', 'not_admitted', 'meeting_closed', 'invalid_utf8',
-  'no_change', 'own_party_only', 'unknown_item', 'own_items_only', 'item_withdrawn', 'item_merged', 'wrong_phase',
+  'own_party_only', 'unknown_item', 'own_items_only', 'item_withdrawn', 'item_merged', 'wrong_phase',
   'text_invalid_utf8', 'text_control_chars', 'text_too_long', 'text_required', 'unknown_worry', 'worry_withdrawn',
   'worry_merged', 'at_most_three', 'distinct_worries', 'too_many_dissents', 'family_only', 'top3_not_confirmed',
-  'already_agreed', 'not_allowed', 'invalid_data', 'unknown_code', 'unknown_meeting', 'meeting_erased', 'join_first',
+  'not_allowed', 'invalid_data', 'unknown_code', 'unknown_meeting', 'meeting_erased', 'join_first',
   'unknown_token', 'removed', 'slow_down', 'message_too_large', 'invalid_json', 'invalid_id', 'unknown_frame',
   'unknown_command', 'cross_site', 'unknown_domain', 'continues_worries_only', 'unknown_previous_worry', 'sign_in_or_join',
   'ranking_closed', 'not_your_turn', 'familytime_off', 'family_list_only', 'spokesperson_ends',
