@@ -21,9 +21,14 @@ export const FAMILY_ERRORS = [
   'unknown_token', 'removed', 'slow_down', 'message_too_large', 'invalid_json', 'invalid_id', 'unknown_frame',
   'unknown_command', 'cross_site', 'unknown_domain', 'continues_worries_only', 'unknown_previous_worry', 'sign_in_or_join',
   'ranking_closed', 'not_your_turn', 'familytime_off', 'family_list_only', 'spokesperson_ends',
-  // Signs of Safety: a party's own score, a professional's protected source, an interpreter.
-  'score_range', 'unknown_scale', 'worry_revealed', 'source_professional_only', 'no_source', 'interpreter_translates',
+  'interpreter_translates',
 ].map((r) => `err.${r}`);
+
+/** Errors a phone meets only in a Signs of Safety meeting: its own score, a protected source. */
+export const SAFETY_ERRORS = [
+  'err.score_range', 'err.unknown_scale', 'err.worry_revealed', 'err.source_professional_only', 'err.no_source',
+  'err.code.wrong_shape', 'err.code.wording_unchecked', 'err.code.condition_open',
+];
 
 /** Family texts outside the prefixes: the speaking round and family time as a phone shows them. */
 export const FAMILY_KEYS = [
@@ -49,9 +54,18 @@ export const CONSOLE_ONLY = [
   'rank.optSingleTop3', 'rank.optPersonTop3', 'top3.perPerson', 'plan.closeEmptyGoals', 'plan.saving', 'plan.saved',
 ];
 
+/**
+ * Family texts of the Signs of Safety shape. Most meetings have the plain top-3 plan, so
+ * the build puts these in a catalogue part of their own (?safety) that a phone loads
+ * only in a Signs of Safety meeting (useSafetyTexts), keeping the others' phones small.
+ */
+export function isSafetyText(k: string): boolean {
+  return (k.startsWith('safety.') && isFamilyKey(k)) || SAFETY_ERRORS.includes(k);
+}
+
 /** Whether a family can see the text with this key (catalogue metadata, "_meta", counts as one). */
 export function isFamilyKey(k: string): boolean {
   if (k.startsWith('_')) return true;
   if (CONSOLE_ONLY.includes(k)) return false;
-  return FAMILY_PREFIXES.some((p) => k.startsWith(p)) || FAMILY_ERRORS.includes(k) || FAMILY_KEYS.includes(k);
+  return FAMILY_PREFIXES.some((p) => k.startsWith(p)) || FAMILY_ERRORS.includes(k) || SAFETY_ERRORS.includes(k) || FAMILY_KEYS.includes(k);
 }

@@ -36,10 +36,22 @@ const STORAGE_KEY = 'tafel.lang';
 const allTexts = import.meta.glob<Catalogue>(['./*.json'], { import: 'default' });
 const familyTexts = import.meta.glob<Catalogue>(['./*.json'], { import: 'default', query: '?family' });
 let loaders = allTexts;
+let partLoaders: typeof allTexts = {};
 
 /** Makes this page load the family texts only: for the phone, which shows nothing else. */
 export function useFamilyCatalogues(): void {
   loaders = familyTexts;
+}
+
+/**
+ * Adds the Signs of Safety part (safety-texts.ts) to every family catalogue, now and
+ * after every change of language. The full catalogues have it already.
+ */
+export async function addCataloguePart(part: typeof allTexts): Promise<void> {
+  if (loaders !== familyTexts || partLoaders === part) return;
+  partLoaders = part;
+  loaded.clear();
+  await setLocale(current.locale, false);
 }
 
 function isLocale(v: unknown): v is Locale {
@@ -67,7 +79,9 @@ async function fetchCatalogue(l: Locale): Promise<Catalogue> {
   if (have) return have;
   const load = loaders[`./${l}.json`] ?? loaders[`./${l}.json?family`];
   if (!load) throw new Error(`no catalogue for ${l}`);
-  const c = await load();
+  const part = partLoaders[`./${l}.json?safety`];
+  const [main, extra] = await Promise.all([load(), part ? part() : Promise.resolve({})]);
+  const c = part ? { ...main, ...extra } : main;
   loaded.set(l, c);
   return c;
 }
