@@ -79,7 +79,7 @@ async function fetchCatalogue(l: Locale): Promise<Catalogue> {
   if (have) return have;
   const load = loaders[`./${l}.json`] ?? loaders[`./${l}.json?family`];
   if (!load) throw new Error(`no catalogue for ${l}`);
-  const part = partLoaders[`./${l}.json?safety`];
+  const part = partLoaders[`./${l}.json`] ?? partLoaders[`./${l}.json?safety`];
   const [main, extra] = await Promise.all([load(), part ? part() : Promise.resolve({})]);
   const c = part ? { ...main, ...extra } : main;
   loaded.set(l, c);
