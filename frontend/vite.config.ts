@@ -1,14 +1,72 @@
 import { defineConfig } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { fileURLToPath } from 'node:url';
+import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import type { Plugin } from 'vite';
+import { isFamilyKey, isSafetyText } from './src/lib/i18n/family';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 // The Go server the dev server forwards /api (REST and websocket) to.
 const api = process.env.TAFEL_DEV_API ?? 'http://127.0.0.1:8080';
 
+/**
+ * A catalogue imported with ?family keeps only the texts a family can see
+ * (src/lib/i18n/family.ts), less those of the Signs of Safety shape; ?safety keeps
+ * only those, for a phone in a Signs of Safety meeting.
+ */
+export function familyCatalogues(): Plugin {
+  return {
+    name: 'tafel-family-catalogues',
+    enforce: 'pre',
+    async load(id) {
+      const [file, query] = id.split('?');
+      if ((query !== 'family' && query !== 'safety') || !file?.endsWith('.json')) return null;
+      const all = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+      const keep = query === 'safety' ? isSafetyText : (k: string) => isFamilyKey(k) && !isSafetyText(k);
+      // Still JSON: Vite's own JSON plugin turns it into a module.
+      return JSON.stringify(Object.fromEntries(Object.entries(all).filter(([k]) => keep(k))));
+    },
+  };
+}
+
+/**
+ * Writes name.br and name.gz beside every text file of the build, at the highest
+ * levels, once: the server sends them by Accept-Encoding (server/httpapi/static.go),
+ * so a phone on a slow link gets a third of the bytes at no cost per request.
+ * Node's own zlib does it; no plugin needed.
+ */
+export function precompress(outDir: string): Plugin {
+  const compressible = /\.(js|css|html|svg|json|txt|webmanifest)$/;
+  async function walk(dir: string): Promise<string[]> {
+    const out: string[] = [];
+    for (const e of await readdir(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) out.push(...(await walk(p)));
+      else out.push(p);
+    }
+    return out;
+  }
+  return {
+    name: 'tafel-precompress',
+    apply: 'build',
+    async closeBundle() {
+      for (const file of await walk(outDir)) {
+        if (!compressible.test(file) || (await stat(file)).size < 512) continue;
+        const body = await readFile(file);
+        const br = brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } });
+        const gz = gzipSync(body, { level: 9 });
+        if (br.length < body.length) await writeFile(`${file}.br`, br);
+        if (gz.length < body.length) await writeFile(`${file}.gz`, gz);
+      }
+    },
+  };
+}
+
 export default defineConfig({
   root,
-  plugins: [svelte()],
+  plugins: [familyCatalogues(), svelte(), precompress(join(root, 'dist'))],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

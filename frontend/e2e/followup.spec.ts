@@ -127,6 +127,15 @@ test('a closed plan goes home, and the follow-up looks back', async ({ browser }
   expect(download.suggestedFilename()).toMatch(/^plan-gezin-v-\d{4}-\d{2}-\d{2}-v1\.pdf$/);
   const pdf = readFileSync((await download.path()) ?? '');
   expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+  // The same PDF in the language of a family member: Arabic, with lang="ar" in the file.
+  await coord.getByTestId('exports').getByLabel('Taal van de PDF').selectOption('ar');
+  const [arabic] = await Promise.all([
+    coord.waitForEvent('download'),
+    coord.getByTestId('exports').getByRole('link', { name: 'PDF voor het gezin' }).click(),
+  ]);
+  const arabicPdf = readFileSync((await arabic.path()) ?? '').toString('latin1');
+  expect(arabicPdf.startsWith('%PDF-')).toBe(true);
+  expect(arabicPdf).toMatch(/\/Lang \(ar\)/);
   await expect(coord.getByTestId('exports').getByRole('link', { name: 'Agenda: evaluatie' })).toBeVisible();
   await checkSurfaces('fu-01-closed', [{ name: 'coordinator', page: coord }]);
 

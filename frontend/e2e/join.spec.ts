@@ -73,7 +73,7 @@ test('a phone joins by keyboard alone, and a removed joiner is told', async ({ p
   expect(await seriousViolations(page)).toEqual([]);
 
   // The language stays as chosen, also after a reload; html lang follows it.
-  await page.getByRole('button', { name: 'English' }).click();
+  await page.getByRole('combobox', { name: 'Taal' }).selectOption('en');
   await expect(page.getByRole('heading', { name: 'Waiting to be let in' })).toBeVisible();
   await page.reload();
   await expect(page.getByRole('heading', { name: 'Waiting to be let in' })).toBeVisible();

@@ -25,7 +25,7 @@ async function newPhone(browser: Browser, locale: string): Promise<{ ctx: Browse
 
 async function joinWithPhone(page: Page, code: string, name: string, party: string, english = false) {
   await page.goto(`/join/${code}`);
-  if (english) await page.getByRole('button', { name: 'English' }).click();
+  if (english) await page.getByRole('combobox', { name: 'Taal' }).selectOption('en');
   await page.getByLabel(english ? 'Your name' : 'Je naam').fill(name);
   await page.getByRole('radio', { name: party }).check();
   await page.getByRole('button', { name: english ? 'Join' : 'Meedoen', exact: true }).click();
@@ -177,7 +177,8 @@ test('a whole meeting, from lobby to closed plan', async ({ browser }) => {
   await coord.getByRole('button', { name: 'Onthul Moeder' }).click();
   await expect(screen.getByTestId('table-items')).toContainText(worries.money);
   await expect(petra.page.getByTestId('table-items')).toContainText(worries.money);
-  await expect(screen.getByRole('status')).toHaveText('Onthuld: 1 nieuw op tafel');
+  // The screen says whose turn it was, in its own language.
+  await expect(screen.getByRole('status')).toHaveText('Moeder is aan de beurt: 1 nieuw punt op tafel');
   await expect(screen.getByTestId('table-items')).not.toContainText(worries.rent);
   await expect(sanne.page.getByTestId('my-items')).toContainText('Op tafel');
   await checkSurfaces('05-worries-mother-revealed', surfaces);

@@ -2,6 +2,7 @@ package export
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -19,18 +20,32 @@ const (
 
 // ParseLang reads a lang query value; empty means Dutch.
 func ParseLang(s string) (Lang, bool) {
-	switch Lang(s) {
-	case "", Dutch:
+	if s == "" {
 		return Dutch, true
-	case English:
-		return English, true
+	}
+	if _, ok := catalogue[Lang(s)]; ok {
+		return Lang(s), true
 	}
 	return "", false
+}
+
+// LangList names the languages exports are written in, e.g. "ar, en, nl".
+func LangList() string {
+	langs := make([]string, 0, len(catalogue))
+	for l := range catalogue {
+		langs = append(langs, string(l))
+	}
+	sort.Strings(langs)
+	return strings.Join(langs, ", ")
 }
 
 // catalogue holds every word an export adds. Dutch is written at B1 level: short
 // sentences, common words. A new language is one more entry here.
 var catalogue = map[Lang]map[string]string{
+	Arabic:    textsAR,
+	Turkish:   textsTR,
+	Polish:    textsPL,
+	Ukrainian: textsUK,
 	Dutch: {
 		"title":            "Plan van %s",
 		"meetingOn":        "%s op %s",

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	_ "embed"
 	"strings"
+	"unicode"
 
 	"github.com/go-pdf/fpdf"
 )
@@ -58,14 +59,15 @@ func WritePDF(d Document) ([]byte, error) {
 	f.SetCreationDate(d.Stamp)
 	f.SetModificationDate(d.Stamp)
 	f.SetCatalogSort(true)
-	f.AliasNbPages("{nb}")
+	// An alias of letters only: in a right-to-left line, brackets around it would be mirrored.
+	f.AliasNbPages("NBPAGES")
 	pw, ph := f.GetPageSize()
 	p := &pdfWriter{f: f, l: l, left: margin, width: pw - 2*margin, pageH: ph}
 	f.SetFooterFunc(func() {
 		f.SetY(-margin + 6)
 		p.font("", 9, muted)
 		f.SetX(margin)
-		f.CellFormat(p.width, 5, l.t("page", f.PageNo(), "{nb}"), "", 0, "C", false, 0, "")
+		f.CellFormat(p.width, 5, visual(l.t("page", f.PageNo(), "NBPAGES")), "", 0, "C", false, 0, "")
 	})
 	f.AddPage()
 
@@ -301,7 +303,7 @@ func (p *pdfWriter) scale(indent float64, s *int) {
 	}
 	p.font("", bodySize, ink)
 	p.f.SetXY(x+10*(box+gap)+2, y-0.9)
-	p.f.CellFormat(50, 6, score(p.l, s), "", 2, "L", false, 0, "")
+	p.f.CellFormat(50, 6, visual(score(p.l, s)), "", 2, "L", false, 0, "")
 	p.f.SetY(y + box + 1.5)
 }
 
@@ -324,7 +326,7 @@ func (p *pdfWriter) actions(actions []Action, indent float64) {
 		x := p.left + indent
 		for i, head := range []string{l.t("what"), l.t("who"), l.t("due"), l.t("status")} {
 			p.f.SetX(x)
-			p.f.CellFormat(cols[i], h+2*pad, head, "1", 0, "L", true, 0, "")
+			p.f.CellFormat(cols[i], h+2*pad, visual(head), "1", 0, "L", true, 0, "")
 			x += cols[i]
 		}
 		p.f.Ln(h + 2*pad)
@@ -389,7 +391,7 @@ func (p *pdfWriter) lines(s string, w float64) []pdfLine {
 		}
 		shaped := shapeArabic(para)
 		rtl := rightToLeft(shaped)
-		for _, ln := range p.f.SplitText(shaped, w) {
+		for _, ln := range p.split(shaped, w) {
 			out = append(out, pdfLine{text: visualOrder(ln, rtl), rtl: rtl})
 		}
 	}
@@ -397,6 +399,56 @@ func (p *pdfWriter) lines(s string, w float64) []pdfLine {
 		out = append(out, pdfLine{})
 	}
 	return out
+}
+
+// split wraps s at spaces to lines no wider than w. fpdf's SplitText counts a
+// combining mark (an Arabic vowel sign) as a wide character and breaks lines at
+// it, so widths are measured here without marks, which take no room.
+func (p *pdfWriter) split(s string, w float64) []string {
+	avail := w - 2*p.f.GetCellMargin()
+	width := func(t string) float64 {
+		return p.f.GetStringWidth(strings.Map(func(r rune) rune {
+			if unicode.Is(unicode.Mn, r) {
+				return -1
+			}
+			return r
+		}, t))
+	}
+	var lines []string
+	cur := ""
+	for _, word := range strings.Split(s, " ") {
+		if width(word) > avail {
+			// A word longer than a line is cut where it must be.
+			if cur != "" {
+				lines = append(lines, cur)
+				cur = ""
+			}
+			parts := p.f.SplitText(word, w)
+			if len(parts) > 0 {
+				lines = append(lines, parts[:len(parts)-1]...)
+				cur = parts[len(parts)-1]
+			}
+			continue
+		}
+		if cur == "" {
+			cur = word
+		} else if width(cur+" "+word) > avail {
+			lines = append(lines, cur)
+			cur = word
+		} else {
+			cur += " " + word
+		}
+	}
+	if cur != "" {
+		lines = append(lines, cur)
+	}
+	return lines
+}
+
+// visual returns a one-line text shaped and in drawing order, for cells that never wrap.
+func visual(s string) string {
+	s = pdfSafe(s)
+	return visualOrder(shapeArabic(s), rightToLeft(s))
 }
 
 // pdfSafe replaces what fpdf cannot draw: characters outside the Basic

@@ -80,6 +80,13 @@ func TestPDF(t *testing.T) {
 			"+Wij vinden de rust thuis belangrijker.", "Akkoord gegeven door", "Pagina 1 van 2", "Pagina 2 van 2"}},
 		{English, []string{"Plan of Gezin J.", "Who was at the table", "What we want to see", "3 out of 10",
 			"15 January 2027", "in progress", "Page 1 of 2"}},
+		{Turkish, []string{"Gezin J. için plan", "Kimler vardı", "Ne görmek istiyoruz", "10 üzerinden 3",
+			"15 Ocak 2027", "yapılıyor", "Sayfa 1 / 2"}},
+		{Polish, []string{"Plan: Gezin J.", "Kto był obecny", "Co chcemy zobaczyć", "3 na 10",
+			"15 stycznia 2027", "w trakcie", "Strona 1 z 2"}},
+		{Ukrainian, []string{"План: Gezin J.", "Хто був присутній", "Що ми хочемо побачити", "3 з 10",
+			"15 січня 2027", "робиться", "Сторінка 1 з 2"}},
+		{Arabic, nil},
 	} {
 		t.Run(string(tc.lang), func(t *testing.T) {
 			pdf, err := WritePDF(closedPlan(t, tc.lang))
@@ -108,6 +115,27 @@ func TestPDF(t *testing.T) {
 			// left. pdftotext recognises the right-to-left run and gives it back in
 			// logical order, as presentation forms; folded to plain letters (NFKC)
 			// it is the text as typed.
+			// The Arabic PDF's own words, read back (shaped, right to left) as written.
+			if tc.lang == Arabic {
+				// pdftotext marks embedded runs with directional controls; they are not text.
+				folded := strings.Map(func(r rune) rune {
+					if r >= 0x202A && r <= 0x202E || r >= 0x2066 && r <= 0x2069 {
+						return -1
+					}
+					return r
+				}, folded)
+				for _, s := range []string{"من كان", "ماذا نريد أن نرى", "ماذا سنفعل", "قيد التنفيذ", "موافقة العائلة", "يناير", "صفحة"} {
+					if !strings.Contains(folded, s) {
+						t.Errorf("Arabic PDF text lacks %q (text: %q)", s, folded)
+					}
+				}
+				// Table headers and scores are drawn in order too, never reversed ("اذام" is "ماذا" backwards).
+				for _, s := range []string{"اذام", "ةلاحلا", "ةحفص"} {
+					if strings.Contains(folded, s) {
+						t.Errorf("Arabic PDF text has %q: a cell drawn in logical order", s)
+					}
+				}
+			}
 			if !strings.Contains(folded, arabicWorry) {
 				t.Errorf("PDF text lacks %q after NFKC (text: %q)", arabicWorry, raw)
 			}

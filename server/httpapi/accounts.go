@@ -21,7 +21,7 @@ const ECodeTOTPRequired = "totp_required"
 // requireAdmin lets only an organisation's admins through.
 func requireAdmin(c *fiber.Ctx) error {
 	if currentUser(c).Role != "admin" {
-		return meeting.Errorf(meeting.ECodeForbidden, "Alleen een beheerder kan dit (admins only)")
+		return meeting.Fail(meeting.ECodeForbidden, "admins_only", "admins only")
 	}
 	return c.Next()
 }
@@ -67,12 +67,12 @@ func (s *Server) createUser(c *fiber.Ctx) error {
 		in.Role = "coordinator"
 	}
 	if in.Role != "admin" && in.Role != "coordinator" {
-		return meeting.Errorf(meeting.ECodeInvalidInput, "Rol is admin of coordinator (role admin or coordinator)")
+		return meeting.Fail(meeting.ECodeInvalidInput, "bad_role", "role must be admin or coordinator")
 	}
 	u, err := s.store.CreateUser(c.UserContext(), store.User{OrganisationID: admin.OrganisationID, Email: acc.Email, Name: acc.Name, Role: in.Role},
 		s.auditEntry(c, meeting.AuditEntry{Action: meeting.AuditCreate, Detail: in.Role}))
 	if errors.Is(err, store.ErrDuplicate) {
-		return meeting.Errorf(meeting.ECodeConflict, "Dit e-mailadres heeft al een account (email taken)")
+		return meeting.Fail(meeting.ECodeConflict, "email_taken", "email taken")
 	}
 	if err != nil {
 		return err
@@ -88,7 +88,7 @@ func (s *Server) deleteUser(c *fiber.Ctx) error {
 	admin := currentUser(c)
 	id := c.Params("id")
 	if id == admin.ID {
-		return meeting.Errorf(meeting.ECodeConflict, "Je kunt je eigen account niet verwijderen (not your own account)")
+		return meeting.Fail(meeting.ECodeConflict, "own_account", "cannot remove your own account")
 	}
 	if err := s.store.DeleteUser(c.UserContext(), admin.OrganisationID, id,
 		s.auditEntry(c, meeting.AuditEntry{Action: meeting.AuditDelete, ObjectType: "account", ObjectID: id})); err != nil {
@@ -102,7 +102,7 @@ func (s *Server) deleteUser(c *fiber.Ctx) error {
 func (s *Server) totpSetup(c *fiber.Ctx) error {
 	u := currentUser(c)
 	if u.TOTPEnabled {
-		return meeting.Errorf(meeting.ECodeConflict, "Tweestapsverificatie staat al aan (already enabled)")
+		return meeting.Fail(meeting.ECodeConflict, "totp_enabled", "two-step verification already enabled")
 	}
 	key, err := totp.Generate(totp.GenerateOpts{Issuer: "Tafel", AccountName: u.Email})
 	if err != nil {
@@ -150,10 +150,10 @@ func (s *Server) totpEnable(c *fiber.Ctx) error {
 		return err
 	}
 	if u.TOTPSecret == "" || u.TOTPEnabled {
-		return meeting.Errorf(meeting.ECodeConflict, "Begin eerst opnieuw met instellen (start setup first)")
+		return meeting.Fail(meeting.ECodeConflict, "totp_setup_first", "start setup first")
 	}
 	if ok, err := s.checkTOTP(c.UserContext(), u.User, code); err != nil || !ok {
-		return meeting.Errorf(meeting.ECodeInvalidInput, "Deze code klopt niet (wrong code)")
+		return meeting.Fail(meeting.ECodeInvalidInput, "wrong_totp", "wrong code")
 	}
 	if err := s.store.SetTOTP(c.UserContext(), u.ID, u.TOTPSecret, true,
 		s.auditEntry(c, meeting.AuditEntry{Action: meeting.AuditUpdate, ObjectType: "account", ObjectID: u.ID, Detail: "totp on"})); err != nil {
@@ -169,10 +169,10 @@ func (s *Server) totpDisable(c *fiber.Ctx) error {
 		return err
 	}
 	if !u.TOTPEnabled {
-		return meeting.Errorf(meeting.ECodeInvalidInput, "Deze code klopt niet (wrong code)")
+		return meeting.Fail(meeting.ECodeInvalidInput, "wrong_totp", "wrong code")
 	}
 	if ok, err := s.checkTOTP(c.UserContext(), u.User, code); err != nil || !ok {
-		return meeting.Errorf(meeting.ECodeInvalidInput, "Deze code klopt niet (wrong code)")
+		return meeting.Fail(meeting.ECodeInvalidInput, "wrong_totp", "wrong code")
 	}
 	if err := s.store.SetTOTP(c.UserContext(), u.ID, "", false,
 		s.auditEntry(c, meeting.AuditEntry{Action: meeting.AuditUpdate, ObjectType: "account", ObjectID: u.ID, Detail: "totp off"})); err != nil {

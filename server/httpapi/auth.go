@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/mail"
 	"strconv"
 	"strings"
@@ -33,7 +34,7 @@ func HashPassword(password string) (string, error) {
 func CheckPasswordRules(password string) error {
 	n := utf8Len(password)
 	if n < 12 || n > 200 {
-		return meeting.Errorf(meeting.ECodeInvalidInput, "Een wachtwoord heeft 12 tot 200 tekens (password 12-200 characters)")
+		return meeting.Fail(meeting.ECodeInvalidInput, "password_length", "password needs 12-200 characters", "min", 12, "max", 200)
 	}
 	return nil
 }
@@ -136,7 +137,7 @@ func (s *Server) login(c *fiber.Ctx) error {
 	}
 	if ok && u.TOTPEnabled {
 		if strings.TrimSpace(in.Code) == "" {
-			return meeting.Errorf(ECodeTOTPRequired, "Vul de code uit je app in (enter the code from your authenticator app)")
+			return meeting.Fail(ECodeTOTPRequired, "totp_required", "authenticator code required")
 		}
 		if ok, err = s.checkTOTP(c.UserContext(), u, strings.TrimSpace(in.Code)); err != nil {
 			return err
@@ -153,7 +154,7 @@ func (s *Server) login(c *fiber.Ctx) error {
 		if err := s.audit(c, e); err != nil {
 			return err
 		}
-		return meeting.Errorf(meeting.ECodeUnauthorized, "E-mail of wachtwoord klopt niet (wrong email or password)")
+		return meeting.Fail(meeting.ECodeUnauthorized, "wrong_credentials", "wrong email or password")
 	}
 	for _, k := range keys {
 		s.logins.succeed(k)
@@ -172,7 +173,7 @@ func (s *Server) login(c *fiber.Ctx) error {
 func tooManyAttempts(c *fiber.Ctx, d time.Duration) error {
 	secs := int(d.Seconds() + 0.999)
 	c.Set(fiber.HeaderRetryAfter, strconv.Itoa(secs))
-	return meeting.Errorf(meeting.ECodeRateLimited, "Te veel pogingen. Wacht %d seconden. (too many attempts, wait %d s)", secs, secs)
+	return meeting.Fail(meeting.ECodeRateLimited, "too_many_attempts", fmt.Sprintf("too many attempts, wait %d s", secs), "n", secs)
 }
 
 // dummyHash is an argon2id hash of a random string, compared against for unknown emails.
@@ -225,7 +226,7 @@ func (s *Server) setup(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	userID, err := s.store.UseSetupToken(ctx, store.HashToken(in.Token))
 	if errors.Is(err, store.ErrTokenUsed) {
-		return meeting.Errorf(meeting.ECodeForbidden, "Deze link is verlopen of al gebruikt (setup link expired or used)")
+		return meeting.Fail(meeting.ECodeForbidden, "setup_link_used", "setup link expired or used")
 	}
 	if err != nil {
 		return err
@@ -255,7 +256,7 @@ func (s *Server) firstAccount(ctx context.Context, orgName, name, email, hash st
 	}
 	_, u, err := s.store.CreateOrganisationWithAdmin(ctx, acc.Organisation, store.User{Email: acc.Email, Name: acc.Name, Role: "admin", PasswordHash: hash})
 	if errors.Is(err, store.ErrDuplicate) {
-		return store.User{}, meeting.Errorf(meeting.ECodeConflict, "Dit e-mailadres heeft al een account (email taken)")
+		return store.User{}, meeting.Fail(meeting.ECodeConflict, "email_taken", "email taken")
 	}
 	return u, err
 }
@@ -275,7 +276,7 @@ func CheckAccount(orgName, name, email string) (Account, error) {
 	}
 	e := strings.ToLower(strings.TrimSpace(email))
 	if a, err := mail.ParseAddress(e); err != nil || a.Address != e || len(e) > 254 {
-		return Account{}, meeting.Errorf(meeting.ECodeInvalidInput, "Geen geldig e-mailadres (invalid email)")
+		return Account{}, meeting.Fail(meeting.ECodeInvalidInput, "bad_email", "invalid email")
 	}
 	return Account{Organisation: org, Name: n, Email: e}, nil
 }

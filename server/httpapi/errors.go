@@ -10,8 +10,8 @@ import (
 )
 
 var (
-	errNotFound     = meeting.Errorf(meeting.ECodeNotFound, "Niet gevonden (not found)")
-	errUnauthorized = meeting.Errorf(meeting.ECodeUnauthorized, "Log eerst in (sign in first)")
+	errNotFound     = meeting.Fail(meeting.ECodeNotFound, "", "not found")
+	errUnauthorized = meeting.Fail(meeting.ECodeUnauthorized, "sign_in_first", "sign in first")
 )
 
 // retryAfterSeconds is what a client waits before it tries again after internal.
@@ -40,8 +40,10 @@ func status(code string) int {
 	return fiber.StatusServiceUnavailable
 }
 
-// handleError writes every error as {"code","message"}; internal errors are logged
-// and never shown.
+// handleError writes every error as {"code","reason","message","params"}: clients
+// show the sentence their catalogue has for the reason (or the code) in the
+// reader's language; message is English, for developers. Internal errors are
+// logged and never shown.
 func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	var fe *fiber.Error
 	if errors.As(err, &fe) {
@@ -71,7 +73,19 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		c.Set(fiber.HeaderRetryAfter, retryAfterSeconds)
 	}
 	c.Set("Cache-Control", "no-store")
-	return c.Status(status(code)).JSON(fiber.Map{"code": code, "message": meeting.ErrorMessage(err)})
+	return c.Status(status(code)).JSON(errorBody(err))
+}
+
+// errorBody is the JSON of an error answer; reason and params only when there are some.
+func errorBody(err error) fiber.Map {
+	body := fiber.Map{"code": meeting.ErrorCode(err), "message": meeting.ErrorMessage(err)}
+	if r := meeting.ErrorReason(err); r != "" {
+		body["reason"] = r
+	}
+	if p := meeting.ErrorParams(err); len(p) > 0 {
+		body["params"] = p
+	}
+	return body
 }
 
 func clipPath(p string) string {

@@ -28,7 +28,7 @@ func (s *Server) exportPlan(c *fiber.Ctx) error {
 	}
 	lang, ok := export.ParseLang(c.Query("lang"))
 	if !ok {
-		return meeting.Errorf(meeting.ECodeInvalidInput, "Kies de taal nl of en (lang nl or en)")
+		return meeting.Fail(meeting.ECodeInvalidInput, "bad_lang", "unknown lang", "langs", export.LangList())
 	}
 	info, err := s.ownMeeting(c)
 	if err != nil {
@@ -39,7 +39,7 @@ func (s *Server) exportPlan(c *fiber.Ctx) error {
 	if q := c.Query("version"); q != "" {
 		n, err := strconv.Atoi(q)
 		if err != nil || n < 1 {
-			return meeting.Errorf(meeting.ECodeInvalidInput, "Versie is een getal vanaf 1 (version is a number from 1)")
+			return meeting.Fail(meeting.ECodeInvalidInput, "bad_version", "version is a number from 1")
 		}
 		versions, err := s.store.PlanVersions(ctx, info.ID)
 		if err != nil {
@@ -51,7 +51,7 @@ func (s *Server) exportPlan(c *fiber.Ctx) error {
 			}
 		}
 		if version == nil {
-			return meeting.Errorf(meeting.ECodeNotFound, "Deze versie van het plan bestaat niet (no such plan version)")
+			return meeting.Fail(meeting.ECodeNotFound, "unknown_version", "no such plan version")
 		}
 	}
 	view, err := s.live.View(ctx, info.ID, meeting.Viewer{Role: meeting.RoleCoordinator})
@@ -61,7 +61,7 @@ func (s *Server) exportPlan(c *fiber.Ctx) error {
 	doc := export.FromView(view, version, lang, time.Now())
 	body, err := export.Render(doc, format)
 	if errors.Is(err, export.ErrNoEvaluation) {
-		return meeting.Errorf(meeting.ECodeConflict, "Er is nog geen datum om te evalueren (no evaluation date yet)")
+		return meeting.Fail(meeting.ECodeConflict, "no_evaluation_date", "no evaluation date yet")
 	}
 	if err != nil {
 		return err

@@ -28,7 +28,7 @@ func (s *Server) exportFamily(c *fiber.Ctx) error {
 func (s *Server) eraseFamily(c *fiber.Ctx) error {
 	u := currentUser(c)
 	if u.Role != "admin" {
-		return meeting.Errorf(meeting.ECodeForbidden, "Alleen een beheerder kan een gezin wissen (admins only)")
+		return meeting.Fail(meeting.ECodeForbidden, "admins_only", "admins only")
 	}
 	id := c.Params("id")
 	erased, err := s.store.EraseFamily(c.UserContext(), u.OrganisationID, id, store.AuditEntry{OrganisationID: u.OrganisationID,

@@ -9,7 +9,7 @@ import (
 	"github.com/tafel-met/tafel/server/meeting"
 )
 
-var errCrossSite = meeting.Errorf(meeting.ECodeForbidden, "Dit verzoek komt van een andere website en is geweigerd (cross-site request refused)")
+var errCrossSite = meeting.Fail(meeting.ECodeForbidden, "cross_site", "cross-site request refused")
 
 // allowedOrigin says whether a browser origin may talk to this server: its own
 // public address, the address the request came to, or one configured.

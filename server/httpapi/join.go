@@ -32,13 +32,13 @@ func (s *Server) findByCode(c *fiber.Ctx) (store.MeetingInfo, error) {
 	}
 	if errors.Is(err, store.ErrNotFound) {
 		s.joinCodes.fail(key)
-		return store.MeetingInfo{}, meeting.Errorf(meeting.ECodeNotFound, "Deze code kennen we niet (unknown code)")
+		return store.MeetingInfo{}, meeting.Fail(meeting.ECodeNotFound, "unknown_code", "unknown join code")
 	}
 	if err != nil {
 		return store.MeetingInfo{}, err
 	}
 	if info.Phase == meeting.PhaseClosed {
-		return store.MeetingInfo{}, meeting.Errorf(meeting.ECodeConflict, "Dit gesprek is al afgelopen (meeting closed)")
+		return store.MeetingInfo{}, meeting.Fail(meeting.ECodeConflict, "meeting_closed", "meeting closed")
 	}
 	return info, nil
 }

@@ -69,16 +69,16 @@ func (s *Server) createMeeting(c *fiber.Ctx) error {
 		in.Weighting = meeting.WeightParty
 	}
 	if in.Weighting != meeting.WeightParty && in.Weighting != meeting.WeightPerson {
-		return meeting.Errorf(meeting.ECodeInvalidInput, "Weging is party of person (weighting party or person)")
+		return meeting.Fail(meeting.ECodeInvalidInput, "bad_weighting", "weighting must be party or person")
 	}
 	if !meeting.ValidShape(in.Shape) {
-		return meeting.Errorf(meeting.ECodeInvalidInput, "shape top3 or signs_of_safety")
+		return meeting.Fail(meeting.ECodeInvalidInput, "bad_shape", "shape top3 or signs_of_safety")
 	}
 	if in.Shape == "top3" {
 		in.Shape = meeting.ShapePlain
 	}
 	if len(in.Parties) > 40 {
-		return meeting.Errorf(meeting.ECodeInvalidInput, "Hoogstens 40 partijen (at most 40 parties)")
+		return meeting.Fail(meeting.ECodeInvalidInput, "too_many_parties", "at most 40 parties")
 	}
 	u := currentUser(c)
 	info, err := s.store.CreateMeeting(c.UserContext(), store.NewMeeting{OrganisationID: u.OrganisationID, FamilyID: in.FamilyID,
@@ -87,7 +87,7 @@ func (s *Server) createMeeting(c *fiber.Ctx) error {
 			return m.PrepareParties(in.Parties)
 		}, s.auditEntry(c, meeting.AuditEntry{Action: meeting.AuditCreate}))
 	if errors.Is(err, store.ErrNotFound) {
-		return meeting.Errorf(meeting.ECodeNotFound, "Dit gezin bestaat niet (unknown family)")
+		return meeting.Fail(meeting.ECodeNotFound, "unknown_family", "unknown family")
 	}
 	if err != nil {
 		return err
@@ -185,7 +185,7 @@ func titleAndDate(title, date, def string) (string, string, error) {
 		date = today()
 	}
 	if _, err := time.Parse("2006-01-02", date); err != nil {
-		return "", "", meeting.Errorf(meeting.ECodeInvalidInput, "Gebruik een datum als 2026-12-31 (date YYYY-MM-DD)")
+		return "", "", meeting.Fail(meeting.ECodeInvalidInput, "bad_date", "date YYYY-MM-DD", "field", "date")
 	}
 	return title, date, nil
 }

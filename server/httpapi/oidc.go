@@ -68,7 +68,7 @@ func (s *Server) oidcStart(c *fiber.Ctx) error {
 	return c.Redirect(s.oauthConfig(p).AuthCodeURL(state, oidc.Nonce(nonce)), fiber.StatusFound)
 }
 
-var errOIDCRefused = meeting.Errorf(meeting.ECodeForbidden, "Inloggen lukte niet. Vraag je beheerder om een account. (sign-in refused: ask your admin for an account)")
+var errOIDCRefused = meeting.Fail(meeting.ECodeForbidden, "sign_in_refused", "sign-in refused: no account")
 
 // oidcCallback finishes sign-in: an account already linked to this issuer and
 // subject signs in; an account with the same verified email and no link yet is
@@ -81,7 +81,7 @@ func (s *Server) oidcCallback(c *fiber.Ctx) error {
 	state, nonce, _ := strings.Cut(c.Cookies(oidcCookie), ".")
 	c.ClearCookie(oidcCookie)
 	if state == "" || c.Query("state") != state {
-		return meeting.Errorf(meeting.ECodeForbidden, "Dit inlogverzoek klopt niet; probeer opnieuw (state mismatch)")
+		return meeting.Fail(meeting.ECodeForbidden, "sign_in_state", "OIDC state mismatch")
 	}
 	p, err := s.oidc.provider(ctx)
 	if err != nil {

@@ -14,12 +14,12 @@ import (
 func decodeBody(c *fiber.Ctx, v any) error {
 	body := c.Body()
 	if !utf8.Valid(body) {
-		return meeting.Errorf(meeting.ECodeInvalidUTF8, "Geen geldige UTF-8 (invalid UTF-8)")
+		return meeting.Fail(meeting.ECodeInvalidUTF8, "invalid_utf8", "invalid UTF-8")
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return meeting.Errorf(meeting.ECodeInvalidJSON, "Geen geldige JSON (invalid JSON)")
+		return meeting.Fail(meeting.ECodeInvalidJSON, "invalid_json", "invalid JSON")
 	}
 	return nil
 }

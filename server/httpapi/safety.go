@@ -69,7 +69,7 @@ func (s *Server) userOrFamilyPDF(c *fiber.Ctx) error {
 	}
 	lang, ok := export.ParseLang(c.Query("lang"))
 	if !ok {
-		return meeting.Errorf(meeting.ECodeInvalidInput, "lang nl or en")
+		return meeting.Fail(meeting.ECodeInvalidInput, "bad_lang", "unknown lang", "langs", export.LangList())
 	}
 	id := c.Params("id")
 	pt, err := s.findParticipant(c, id, tok)
@@ -77,7 +77,7 @@ func (s *Server) userOrFamilyPDF(c *fiber.Ctx) error {
 		return err
 	}
 	if pt.Status != meeting.StatusAdmitted {
-		return meeting.Errorf(meeting.ECodeForbidden, "not admitted")
+		return meeting.Fail(meeting.ECodeForbidden, "not_admitted", "not admitted")
 	}
 	ctx := c.UserContext()
 	if err := s.live.Audit(ctx, id, s.auditEntry(c, meeting.AuditEntry{ActorType: "participant", ActorID: pt.ParticipantID,

@@ -10,7 +10,7 @@ func rankingSet(d *decision) error {
 		return err
 	}
 	if len(in.WorryIDs) > 3 {
-		return Errorf(ECodeInvalidInput, "Kies hoogstens 3 zorgen (at most 3)")
+		return Fail(ECodeInvalidInput, "at_most_three", "at most 3 worries")
 	}
 	seen := map[string]bool{}
 	ids := []string{}
@@ -26,10 +26,10 @@ func rankingSet(d *decision) error {
 			return err
 		}
 		if it.MergedInto != "" {
-			return Errorf(ECodeConflict, "Deze zorg is samengevoegd met een andere (merged)")
+			return Fail(ECodeConflict, "worry_merged", "worry merged into another")
 		}
 		if seen[id] {
-			return Errorf(ECodeInvalidInput, "Kies elke zorg maar één keer (distinct worries)")
+			return Fail(ECodeInvalidInput, "distinct_worries", "worries must be distinct")
 		}
 		seen[id] = true
 		ids = append(ids, id)
@@ -38,7 +38,7 @@ func rankingSet(d *decision) error {
 		ids = ids[:len(ids)-1]
 	}
 	if d.m.RankingClosed {
-		return Errorf(ECodeRankingClosed, "the ranking round is closed")
+		return Fail(ECodeRankingClosed, "ranking_closed", "the ranking round is closed")
 	}
 	pid := d.cmd.Actor.ParticipantID
 	old, had := d.m.Rankings[pid]
@@ -93,7 +93,7 @@ func agreeConfirm(d *decision) error {
 		return err
 	}
 	if len(in.WorryIDs) == 0 || len(in.WorryIDs) > 3 {
-		return Errorf(ECodeInvalidInput, "Kies 1 tot 3 zorgen (1 to 3 worries)")
+		return Fail(ECodeInvalidInput, "one_to_three", "1 to 3 worries")
 	}
 	seen := map[string]bool{}
 	for _, id := range in.WorryIDs {
@@ -102,14 +102,14 @@ func agreeConfirm(d *decision) error {
 			return err
 		}
 		if it.MergedInto != "" || seen[id] {
-			return Errorf(ECodeInvalidInput, "Kies elke zorg één keer, geen samengevoegde (distinct, unmerged worries)")
+			return Fail(ECodeInvalidInput, "distinct_unmerged", "distinct, unmerged worries")
 		}
 		seen[id] = true
 	}
 	computed := d.m.publishedTop3()
 	override := !equalStrings(computed, in.WorryIDs)
 	if override && reason == "" {
-		return Errorf(ECodeInvalidInput, "Leg uit waarom je de top 3 verandert (a reason is required for an override)")
+		return Fail(ECodeInvalidInput, "override_reason_required", "a reason is required for an override")
 	}
 	if !override {
 		reason = ""
@@ -141,7 +141,7 @@ func agreeDissent(d *decision) error {
 		return nil
 	}
 	if old == nil && len(d.m.Agreement.Dissent) >= maxDissent {
-		return Errorf(ECodeTooMany, "at most %d dissents in a meeting", maxDissent)
+		return Fail(ECodeTooMany, "too_many_dissents", "too many dissents in a meeting", "n", maxDissent)
 	}
 	// The event carries the one entry that changed, not the whole list.
 	return d.emit(EvDissentUpserted, ScopeTable, "", dissentData{Dissent{ParticipantID: p.ID, PartyID: p.PartyID, Text: text}})
@@ -158,10 +158,10 @@ func agreeAkkoord(d *decision) error {
 	p := d.m.Participant(d.cmd.Actor.ParticipantID)
 	party := d.m.Party(p.PartyID)
 	if party == nil || party.Kind != KindFamily {
-		return Errorf(ECodeForbidden, "Alleen het gezin geeft akkoord (family only)")
+		return Fail(ECodeForbidden, "family_only", "family only")
 	}
 	if !d.m.Agreement.Confirmed {
-		return Errorf(ECodeConflict, "De top 3 is nog niet bevestigd (top 3 not confirmed yet)")
+		return Fail(ECodeConflict, "top3_not_confirmed", "top 3 not confirmed yet")
 	}
 	a := cloneAgreement(d.m.Agreement)
 	for _, k := range a.Akkoord {

@@ -139,25 +139,25 @@ func (m *Meeting) Decide(cmd Command) (*Meeting, []Event, error) {
 		h, ok = safetyHandlers[cmd.Name]
 	}
 	if !ok {
-		return nil, nil, Errorf(ECodeUnknownCommand, "Onbekende opdracht %q (unknown command)", truncate(cmd.Name, 40))
+		return nil, nil, Fail(ECodeUnknownCommand, "unknown_command", "unknown command", "command", truncate(cmd.Name, 40))
 	}
 	if !roleIn(cmd.Actor.Role, h.roles) {
-		return nil, nil, Errorf(ECodeForbidden, "Dit mag jij niet doen (not allowed for %s)", cmd.Actor.Role)
+		return nil, nil, Fail(ECodeForbidden, "not_allowed", "not allowed for this role", "role", cmd.Actor.Role)
 	}
 	if cmd.Actor.Role == RoleParticipant {
 		p := m.Participant(cmd.Actor.ParticipantID)
 		if p == nil || p.Status != StatusAdmitted {
-			return nil, nil, Errorf(ECodeForbidden, "Je bent nog niet toegelaten (not admitted)")
+			return nil, nil, Fail(ECodeForbidden, "not_admitted", "not admitted")
 		}
 		if err := m.interpreterMay(cmd); err != nil {
 			return nil, nil, err
 		}
 	}
 	if m.Phase == PhaseClosed {
-		return nil, nil, Errorf(ECodeWrongPhase, "Dit gesprek is gesloten (meeting closed)")
+		return nil, nil, Fail(ECodeWrongPhase, "meeting_closed", "meeting closed")
 	}
 	if len(h.phases) > 0 && !phaseIn(m.Phase, h.phases) {
-		return nil, nil, Errorf(ECodeWrongPhase, "Dit kan nu niet in deze ronde (not allowed in phase %s)", m.Phase)
+		return nil, nil, Fail(ECodeWrongPhase, "wrong_phase", "not allowed in this phase", "phase", m.Phase)
 	}
 	d := &decision{m: m.Clone(), cmd: cmd}
 	before, drafts := m.rankedByKey(), m.draftsKey()
@@ -228,12 +228,12 @@ func (d *decision) decode(v any) error {
 	}
 	// encoding/json would quietly turn invalid UTF-8 into U+FFFD: refuse it instead.
 	if !utf8.Valid(data) {
-		return Errorf(ECodeInvalidInput, "De tekst is geen geldige tekst (invalid UTF-8)")
+		return Fail(ECodeInvalidInput, "invalid_utf8", "invalid UTF-8")
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return Errorf(ECodeInvalidInput, "De gegevens kloppen niet (invalid data: %s)", truncate(err.Error(), 120))
+		return Fail(ECodeInvalidInput, "invalid_data", "invalid data: "+truncate(err.Error(), 120))
 	}
 	return nil
 }

@@ -45,10 +45,10 @@ func familySpokesperson(d *decision) error {
 	if in.ParticipantID != "" {
 		p := d.m.Participant(in.ParticipantID)
 		if p == nil {
-			return Errorf(ECodeNotFound, "unknown participant")
+			return Fail(ECodeNotFound, "unknown_participant", "unknown participant")
 		}
 		if party := d.m.Party(p.PartyID); party == nil || party.Kind != KindFamily || p.Status != StatusAdmitted {
-			return Errorf(ECodeInvalidInput, "the spokesperson is an admitted family member")
+			return Fail(ECodeInvalidInput, "spokesperson_family", "the spokesperson is an admitted family member")
 		}
 	}
 	if d.m.Spokesperson == in.ParticipantID {
@@ -62,10 +62,10 @@ func familySpokesperson(d *decision) error {
 // familyActor checks that family time is on and the actor sits on the family's side.
 func (d *decision) familyActor() error {
 	if !d.m.FamilyTime {
-		return Errorf(ECodeConflict, "family time is not on")
+		return Fail(ECodeConflict, "familytime_off", "family time is not on")
 	}
 	if d.cmd.Actor.Role != RoleParticipant || !d.m.onFamilySide(d.cmd.Actor.ParticipantID) {
-		return Errorf(ECodeForbidden, "the family list is the family's and the network's")
+		return Fail(ECodeForbidden, "family_list_only", "the family list is the family's and the network's")
 	}
 	return nil
 }
@@ -85,7 +85,7 @@ func familyAdd(d *decision) error {
 		return err
 	}
 	if len(d.m.Items) >= 1000 {
-		return Errorf(ECodeConflict, "Te veel punten in dit gesprek (at most 1000 items)")
+		return Fail(ECodeConflict, "too_many_items", "at most 1000 items")
 	}
 	kind, prefix := KindWorry, "w"
 	if d.m.Phase == PhaseStrengths {
@@ -104,7 +104,7 @@ func (d *decision) familyItem(id string) (Item, error) {
 	}
 	it := d.m.Item(id)
 	if it == nil || !it.Family || it.Revealed {
-		return Item{}, Errorf(ECodeNotFound, "Dit punt bestaat niet (unknown item)")
+		return Item{}, Fail(ECodeNotFound, "unknown_item", "unknown item")
 	}
 	return *it, nil
 }
@@ -156,7 +156,7 @@ func familyTimeEnd(d *decision) error {
 		return nil // ended already
 	}
 	if d.cmd.Actor.Role == RoleParticipant && (d.m.Spokesperson == "" || d.cmd.Actor.ParticipantID != d.m.Spokesperson) {
-		return Errorf(ECodeForbidden, "the coordinator or the family's spokesperson ends family time")
+		return Fail(ECodeForbidden, "spokesperson_ends", "the coordinator or the family's spokesperson ends family time")
 	}
 	h := d.m.Header
 	h.FamilyTime = false

@@ -113,7 +113,7 @@ func cloneReview(r Review) Review {
 // the words of its top 3, and m's parties.
 func PreviousOf(m *Meeting) (Previous, error) {
 	if m.Phase != PhaseClosed || len(m.Versions) == 0 {
-		return Previous{}, Errorf(ECodeConflict, "Sluit eerst dit gesprek af (close the meeting first)")
+		return Previous{}, Fail(ECodeConflict, "close_meeting_first", "close the meeting first")
 	}
 	v := m.Versions[len(m.Versions)-1]
 	v.Top3 = append([]string{}, v.Top3...)
@@ -142,7 +142,7 @@ func PreviousOf(m *Meeting) (Previous, error) {
 // added in the same speaking order. Like Decide, it leaves m unchanged.
 func (m *Meeting) FollowUp(prev Previous) (*Meeting, []Event, error) {
 	if m.Seq != 0 || m.Previous != nil {
-		return nil, nil, Errorf(ECodeConflict, "Dit gesprek is al begonnen (the meeting has events already)")
+		return nil, nil, Fail(ECodeConflict, "meeting_started", "the meeting has events already")
 	}
 	d := &decision{m: m.Clone(), cmd: Command{Actor: Actor{Role: RoleCoordinator}}}
 	if err := d.emit(EvMeetingPrevious, ScopeTable, "", previousData{prev}); err != nil {
@@ -163,7 +163,7 @@ func (m *Meeting) FollowUp(prev Previous) (*Meeting, []Event, error) {
 
 func (d *decision) previous() (*Previous, error) {
 	if d.m.Previous == nil {
-		return nil, Errorf(ECodeConflict, "Dit is geen vervolggesprek (not a follow-up meeting)")
+		return nil, Fail(ECodeConflict, "not_follow_up", "not a follow-up meeting")
 	}
 	return d.m.Previous, nil
 }
@@ -191,14 +191,14 @@ func reviewActionSet(d *decision) error {
 		return err
 	}
 	if !validOutcome(in.Outcome) {
-		return Errorf(ECodeInvalidInput, "Kies gedaan, deels of niet gedaan (outcome done, partly or not_done)")
+		return Fail(ECodeInvalidInput, "bad_outcome", "outcome must be done, partly or not_done")
 	}
 	prev, err := d.previous()
 	if err != nil {
 		return err
 	}
 	if prev.Action(in.ActionID) == nil {
-		return Errorf(ECodeNotFound, "Deze afspraak stond niet in het vorige plan (unknown action)")
+		return Fail(ECodeNotFound, "unknown_previous_action", "unknown action in the previous plan")
 	}
 	r := cloneReview(d.m.Review)
 	a := ActionReview{ActionID: in.ActionID, Outcome: in.Outcome, Note: note}
@@ -215,14 +215,14 @@ func reviewScoreSet(d *decision) error {
 		return err
 	}
 	if in.Score != nil && (*in.Score < 0 || *in.Score > 10) {
-		return Errorf(ECodeInvalidInput, "Een cijfer van 0 tot 10 (score 0-10)")
+		return Fail(ECodeInvalidInput, "bad_score", "score must be 0-10")
 	}
 	prev, err := d.previous()
 	if err != nil {
 		return err
 	}
 	if prev.Worry(in.WorryID) == nil {
-		return Errorf(ECodeNotFound, "Deze zorg stond niet in de vorige top 3 (unknown worry)")
+		return Fail(ECodeNotFound, "unknown_previous_worry", "unknown worry in the previous top 3")
 	}
 	r := cloneReview(d.m.Review)
 	scores := []ScoreReview{}
@@ -257,25 +257,25 @@ func worryCarry(d *decision) error {
 	}
 	pw := prev.Worry(in.WorryID)
 	if pw == nil {
-		return Errorf(ECodeNotFound, "Deze zorg stond niet in de vorige top 3 (unknown worry)")
+		return Fail(ECodeNotFound, "unknown_previous_worry", "unknown worry in the previous top 3")
 	}
 	for _, it := range d.m.Items {
 		if it.Kind == KindWorry && it.Continues == pw.ID && it.Revealed && !it.Withdrawn {
-			return Errorf(ECodeConflict, "Deze zorg ligt al op tafel (already on the table)")
+			return Fail(ECodeConflict, "already_on_table", "already on the table")
 		}
 	}
 	party := in.PartyID
 	if party != "" && d.m.Party(party) == nil {
-		return Errorf(ECodeNotFound, "Deze partij bestaat niet (unknown party)")
+		return Fail(ECodeNotFound, "unknown_party", "unknown party")
 	}
 	if party == "" {
 		party = d.m.partyNamed(prev.PartyName(pw.PartyID))
 	}
 	if party == "" {
-		return Errorf(ECodeInvalidInput, "Kies voor welke partij (partyId required)")
+		return Fail(ECodeInvalidInput, "party_required", "partyId required")
 	}
 	if len(d.m.Items) >= 1000 {
-		return Errorf(ECodeConflict, "Te veel punten in dit gesprek (at most 1000 items)")
+		return Fail(ECodeConflict, "too_many_items", "at most 1000 items")
 	}
 	it := Item{ID: d.newID("w"), Kind: KindWorry, PartyID: party, Text: pw.Text, Domain: pw.Domain,
 		AuthorIDs: []string{CoordinatorAuthor}, OnBehalf: true, Revealed: true, Continues: pw.ID, Order: d.m.Seq + 1}

@@ -50,19 +50,19 @@ func ParseHeardAnswer(data json.RawMessage) (HeardAnswer, error) {
 		return HeardAnswer{}, err
 	}
 	if len(in.Scores) != len(HeardQuestions) {
-		return HeardAnswer{}, Errorf(ECodeInvalidInput, "scores: every question needs an answer")
+		return HeardAnswer{}, Fail(ECodeInvalidInput, "heard_scores_required", "scores: every question needs an answer")
 	}
 	for _, q := range HeardQuestions {
 		v, ok := in.Scores[q]
 		if !ok {
-			return HeardAnswer{}, Errorf(ECodeInvalidInput, "scores: %s is missing", q)
+			return HeardAnswer{}, Fail(ECodeInvalidInput, "heard_score_missing", "a score is missing", "question", q)
 		}
 		if v < HeardNo || v > HeardYes {
-			return HeardAnswer{}, Errorf(ECodeInvalidInput, "scores: %s must be 1, 2 or 3", q)
+			return HeardAnswer{}, Fail(ECodeInvalidInput, "heard_score_range", "a score must be 1, 2 or 3", "question", q)
 		}
 	}
 	if in.Mark == nil || *in.Mark < 0 || *in.Mark > 10 {
-		return HeardAnswer{}, Errorf(ECodeInvalidInput, "mark: must be 0-10")
+		return HeardAnswer{}, Fail(ECodeInvalidInput, "heard_mark_range", "mark: must be 0-10")
 	}
 	s, err := CleanText("sentence", in.Sentence, MaxTextLen, true, true)
 	if err != nil {
@@ -75,18 +75,18 @@ func ParseHeardAnswer(data json.RawMessage) (HeardAnswer, error) {
 // member of a family or network party of a closed meeting who has not answered yet.
 func (m *Meeting) MayAnswerHeard(participantID string, answered bool) error {
 	if m.Phase != PhaseClosed {
-		return Errorf(ECodeWrongPhase, "the check opens when the meeting is closed")
+		return Fail(ECodeWrongPhase, "heard_after_close", "the check opens when the meeting is closed")
 	}
 	p := m.Participant(participantID)
 	if p == nil || p.Status != StatusAdmitted {
-		return Errorf(ECodeForbidden, "not a participant at the table")
+		return Fail(ECodeForbidden, "heard_not_at_table", "not a participant at the table")
 	}
 	party := m.Party(p.PartyID)
 	if party == nil || !familySide(party.Kind) {
-		return Errorf(ECodeForbidden, "the check is for the family and its network")
+		return Fail(ECodeForbidden, "heard_family_only", "the check is for the family and its network")
 	}
 	if answered {
-		return Errorf(ECodeConflict, "already answered")
+		return Fail(ECodeConflict, "heard_already", "already answered")
 	}
 	return nil
 }

@@ -8,15 +8,15 @@ import "fmt"
 func (d *decision) itemAuthor(partyID string) (author, party string, onBehalf bool, err error) {
 	if d.cmd.Actor.Role == RoleCoordinator {
 		if partyID == "" {
-			return "", "", false, Errorf(ECodeInvalidInput, "Kies voor welke partij je dit typt (partyId required)")
+			return "", "", false, Fail(ECodeInvalidInput, "party_required", "partyId required")
 		}
 		if d.m.Party(partyID) == nil {
-			return "", "", false, Errorf(ECodeNotFound, "Kies voor welke partij je dit typt (unknown party)")
+			return "", "", false, Fail(ECodeNotFound, "unknown_party", "unknown party")
 		}
 		return CoordinatorAuthor, partyID, true, nil
 	}
 	if partyID != "" {
-		return "", "", false, Errorf(ECodeForbidden, "Je kunt alleen voor je eigen partij schrijven (own party only)")
+		return "", "", false, Fail(ECodeForbidden, "own_party_only", "own party only")
 	}
 	p := d.m.Participant(d.cmd.Actor.ParticipantID)
 	return p.ID, p.PartyID, false, nil
@@ -53,7 +53,7 @@ func itemAdd(kind ItemKind) func(*decision) error {
 			return err
 		}
 		if len(d.m.Items) >= 1000 {
-			return Errorf(ECodeConflict, "Te veel punten in dit gesprek (at most 1000 items)")
+			return Fail(ECodeConflict, "too_many_items", "at most 1000 items")
 		}
 		prefix := "w"
 		if kind == KindStrength {
@@ -70,16 +70,16 @@ func itemAdd(kind ItemKind) func(*decision) error {
 func (d *decision) ownItem(id string, kind ItemKind) (Item, error) {
 	it := d.m.Item(id)
 	if it == nil || it.Kind != kind || it.Family && !it.Revealed || !d.canSeeItem(*it) {
-		return Item{}, Errorf(ECodeNotFound, "Dit punt bestaat niet (unknown item)")
+		return Item{}, Fail(ECodeNotFound, "unknown_item", "unknown item")
 	}
 	if it.AuthorIDs[0] != d.actorAuthor() {
-		return Item{}, Errorf(ECodeForbidden, "Je kunt alleen je eigen punten veranderen (own items only)")
+		return Item{}, Fail(ECodeForbidden, "own_items_only", "own items only")
 	}
 	if it.Withdrawn {
-		return Item{}, Errorf(ECodeConflict, "Dit punt is al ingetrokken (already withdrawn)")
+		return Item{}, Fail(ECodeConflict, "item_withdrawn", "already withdrawn")
 	}
 	if it.MergedInto != "" {
-		return Item{}, Errorf(ECodeConflict, "Dit punt is samengevoegd (merged)")
+		return Item{}, Fail(ECodeConflict, "item_merged", "item merged")
 	}
 	return *it, nil
 }
@@ -173,13 +173,13 @@ func reveal(d *decision) error {
 		in.Kind = want
 	}
 	if in.Kind != KindWorry && in.Kind != KindStrength {
-		return Errorf(ECodeInvalidInput, "Soort onbekend (kind must be strength or worry)")
+		return Fail(ECodeInvalidInput, "bad_item_kind", "kind must be strength or worry")
 	}
 	if in.Kind != want {
-		return Errorf(ECodeWrongPhase, "In deze ronde kun je alleen %s onthullen (wrong kind for this phase)", want)
+		return Fail(ECodeWrongPhase, "wrong_kind", "wrong kind for this phase", "kind", want)
 	}
 	if in.PartyID != "" && d.m.Party(in.PartyID) == nil {
-		return Errorf(ECodeNotFound, "Deze partij bestaat niet (unknown party)")
+		return Fail(ECodeNotFound, "unknown_party", "unknown party")
 	}
 	if err := d.uncheckedWording(in.Kind, in.PartyID); err != nil {
 		return err
@@ -241,10 +241,10 @@ func (m *Meeting) draftsKey() string {
 func (d *decision) revealedWorry(id string) (Item, error) {
 	it := d.m.Item(id)
 	if it == nil || it.Kind != KindWorry || !it.Revealed {
-		return Item{}, Errorf(ECodeNotFound, "Deze zorg bestaat niet (unknown worry %s)", truncate(id, 20))
+		return Item{}, Fail(ECodeNotFound, "unknown_worry", "unknown worry", "id", truncate(id, 20))
 	}
 	if it.Withdrawn {
-		return Item{}, Errorf(ECodeConflict, "Deze zorg is ingetrokken (withdrawn)")
+		return Item{}, Fail(ECodeConflict, "worry_withdrawn", "worry withdrawn")
 	}
 	return *it, nil
 }
@@ -266,19 +266,19 @@ func worryMerge(d *decision) error {
 		return err
 	}
 	if into.ID == from.ID || d.m.root(into.ID) == from.ID {
-		return Errorf(ECodeConflict, "Een zorg kan niet in zichzelf (cannot merge into itself)")
+		return Fail(ECodeConflict, "merge_into_itself", "cannot merge into itself")
 	}
 	if from.MergedInto != "" {
 		if from.MergedInto == d.m.root(into.ID) {
 			return nil // merged there already
 		}
-		return Errorf(ECodeConflict, "Deze zorg is al samengevoegd (already merged)")
+		return Fail(ECodeConflict, "already_merged", "already merged")
 	}
 	// Merges do not chain: a worry others were merged into stays a root, so
 	// every merged worry shows under the one it joined and unmerges alone.
 	for _, it := range d.m.Items {
 		if it.MergedInto == from.ID {
-			return Errorf(ECodeMergeChain, "a worry that others were merged into cannot be merged itself")
+			return Fail(ECodeMergeChain, "merge_chain", "a worry that others were merged into cannot be merged itself")
 		}
 	}
 	from.MergedInto = d.m.root(into.ID)
@@ -343,14 +343,14 @@ func (d *decision) itemText(kind ItemKind, text, domain, continues string) (stri
 		return "", err
 	}
 	if !validDomain(domain) {
-		return "", Errorf(ECodeInvalidInput, "Onbekend leefgebied (unknown domain)")
+		return "", Fail(ECodeInvalidInput, "unknown_domain", "unknown domain")
 	}
 	if continues != "" {
 		if kind != KindWorry {
-			return "", Errorf(ECodeInvalidInput, "Alleen een zorg kan een zorg van vorige keer voortzetten (continues is for worries)")
+			return "", Fail(ECodeInvalidInput, "continues_worries_only", "continues is for worries")
 		}
 		if d.m.Previous == nil || d.m.Previous.Worry(continues) == nil {
-			return "", Errorf(ECodeNotFound, "Deze zorg stond niet in de vorige top 3 (unknown previous worry)")
+			return "", Fail(ECodeNotFound, "unknown_previous_worry", "unknown previous worry")
 		}
 	}
 	return text, nil

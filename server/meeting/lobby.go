@@ -17,10 +17,10 @@ func participantJoin(d *decision) error {
 		return err
 	}
 	if d.m.Locked {
-		return Errorf(ECodeLocked, "Dit gesprek is op slot. Vraag de gespreksleider. (meeting locked)")
+		return Fail(ECodeLocked, "meeting_locked", "meeting locked")
 	}
 	if d.m.Party(in.PartyID) == nil {
-		return Errorf(ECodeNotFound, "Deze partij bestaat niet (unknown party)")
+		return Fail(ECodeNotFound, "unknown_party", "unknown party")
 	}
 	p := Participant{ID: d.newID("p"), Name: name, PartyID: in.PartyID, Status: StatusPending}
 	return d.emit(EvParticipantUpsert, ScopeStaff, p.ID, participantData{p})
@@ -36,13 +36,13 @@ func participantStatus(to ParticipantStatus) func(*decision) error {
 		}
 		p := d.m.Participant(in.ParticipantID)
 		if p == nil {
-			return Errorf(ECodeNotFound, "Deze persoon is niet in dit gesprek (unknown participant)")
+			return Fail(ECodeNotFound, "unknown_participant", "unknown participant")
 		}
 		if p.Status == to {
 			return nil // admitted or removed already: a double tap
 		}
 		if p.Status == StatusRemoved {
-			return Errorf(ECodeConflict, "Deze persoon is al verwijderd (already removed)")
+			return Fail(ECodeConflict, "already_removed", "already removed")
 		}
 		return d.setStatus(*p, to)
 	}
@@ -114,10 +114,10 @@ func partyAdd(d *decision) error {
 		return err
 	}
 	if !validKind(in.Kind) {
-		return Errorf(ECodeInvalidInput, "Soort partij onbekend (kind must be family, network or professional)")
+		return Fail(ECodeInvalidInput, "bad_party_kind", "kind must be family, network or professional")
 	}
 	if len(d.m.Parties) >= 40 {
-		return Errorf(ECodeConflict, "Te veel partijen (at most 40 parties)")
+		return Fail(ECodeConflict, "too_many_parties", "at most 40 parties")
 	}
 	// Speaking order: family first, then network, then professionals; within a
 	// kind, in the order they were added. Parties after the new one move down.
@@ -173,16 +173,16 @@ func phaseSet(d *decision) error {
 	}
 	from, to := phaseIndex(d.m.Phase), phaseIndex(in.Phase)
 	if to < 0 {
-		return Errorf(ECodeInvalidInput, "Onbekende ronde (unknown phase)")
+		return Fail(ECodeInvalidInput, "unknown_phase", "unknown phase")
 	}
 	if to == from {
 		return nil // a double tap on "next round": already there
 	}
 	if in.Phase == PhaseStrengths && !d.m.holds(in.Phase) {
-		return Errorf(ECodeConflict, "Dit gesprek heeft geen ronde 'wat goed gaat' (no strengths round)")
+		return Fail(ECodeConflict, "no_strengths_round", "no strengths round")
 	}
 	if in.Phase == PhaseReview && !d.m.holds(in.Phase) {
-		return Errorf(ECodeConflict, "Alleen een vervolggesprek kijkt terug (review is for follow-up meetings)")
+		return Fail(ECodeConflict, "review_follow_up_only", "review is for follow-up meetings")
 	}
 	// Forward: one step, or over optional rounds (held or not). Back: one step to
 	// the previous round the meeting holds.
@@ -193,13 +193,13 @@ func phaseSet(d *decision) error {
 		}
 	}
 	if !ok {
-		return Errorf(ECodeConflict, "Je kunt alleen één stap verder of terug (only one step at a time)")
+		return Fail(ECodeConflict, "one_step", "only one step at a time")
 	}
 	if in.Phase == PhaseClosed {
-		return Errorf(ECodeConflict, "Sluit het gesprek met 'meeting.close' (use meeting.close)")
+		return Fail(ECodeConflict, "use_close", "use meeting.close")
 	}
 	if in.Phase == PhasePlan && !d.m.Agreement.Confirmed {
-		return Errorf(ECodeConflict, "Bevestig eerst de top 3 (confirm the top 3 first)")
+		return Fail(ECodeConflict, "confirm_top3_first", "confirm the top 3 first")
 	}
 	// Leaving the rank round forward closes it (the agree round needs its
 	// result); going back to before it reopens it, as worries may change.
@@ -242,7 +242,7 @@ func optionsSet(d *decision) error {
 		return nil
 	}
 	if d.m.RankingClosed {
-		return Errorf(ECodeOptionsFrozen, "ranking options cannot change after the round is closed")
+		return Fail(ECodeOptionsFrozen, "options_frozen", "ranking options cannot change after the round is closed")
 	}
 	return d.emit(EvMeetingUpdated, ScopeAll, "", meetingData{h})
 }

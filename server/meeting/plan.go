@@ -13,7 +13,7 @@ func (d *decision) agreedWorry(id string) error {
 			return nil
 		}
 	}
-	return Errorf(ECodeNotFound, "Deze zorg staat niet in de top 3 (not an agreed worry)")
+	return Fail(ECodeNotFound, "not_agreed_worry", "not an agreed worry")
 }
 
 func validDate(field, s string, allowEmpty bool) error {
@@ -21,7 +21,7 @@ func validDate(field, s string, allowEmpty bool) error {
 		return nil
 	}
 	if _, err := time.Parse("2006-01-02", s); err != nil {
-		return Errorf(ECodeInvalidInput, "%s: gebruik een datum als 2026-12-31 (date YYYY-MM-DD)", field)
+		return Fail(ECodeInvalidInput, "bad_date", field+": date YYYY-MM-DD", "field", field)
 	}
 	return nil
 }
@@ -43,7 +43,7 @@ func planGoalSet(d *decision) error {
 		return err
 	}
 	if in.ScoreNow != nil && (*in.ScoreNow < 0 || *in.ScoreNow > 10) {
-		return Errorf(ECodeInvalidInput, "Een cijfer van 0 tot 10 (score 0-10)")
+		return Fail(ECodeInvalidInput, "bad_score", "score must be 0-10")
 	}
 	p := clonePlan(d.m.Plan)
 	g := Goal{WorryID: in.WorryID, Goal: goal, ScoreNow: in.ScoreNow}
@@ -76,7 +76,7 @@ func (d *decision) checkAction(in *actionInput) error {
 	}
 	in.What = what
 	if d.m.Party(in.OwnerPartyID) == nil {
-		return Errorf(ECodeNotFound, "Kies wie dit doet (unknown owner party)")
+		return Fail(ECodeNotFound, "unknown_owner", "unknown owner party")
 	}
 	if err := validDate("due", in.Due, true); err != nil {
 		return err
@@ -86,7 +86,7 @@ func (d *decision) checkAction(in *actionInput) error {
 		in.Status = ActionOpen
 	case ActionOpen, ActionDoing, ActionDone:
 	default:
-		return Errorf(ECodeInvalidInput, "Onbekende status (status open, doing or done)")
+		return Fail(ECodeInvalidInput, "bad_status", "status must be open, doing or done")
 	}
 	return nil
 }
@@ -97,7 +97,7 @@ func planActionAdd(d *decision) error {
 		return err
 	}
 	if in.ActionID != "" {
-		return Errorf(ECodeInvalidInput, "Een nieuwe actie heeft nog geen id (no actionId on add)")
+		return Fail(ECodeInvalidInput, "action_id_on_add", "no actionId on add")
 	}
 	if err := d.agreedWorry(in.WorryID); err != nil {
 		return err
@@ -107,7 +107,7 @@ func planActionAdd(d *decision) error {
 	}
 	p := clonePlan(d.m.Plan)
 	if len(p.Actions) >= 100 {
-		return Errorf(ECodeConflict, "Te veel acties (at most 100)")
+		return Fail(ECodeConflict, "too_many_actions", "at most 100 actions")
 	}
 	p.Actions = append(p.Actions, Action{ID: d.newID("a"), WorryID: in.WorryID, What: in.What,
 		OwnerPartyID: in.OwnerPartyID, Due: in.Due, Status: in.Status})
@@ -131,7 +131,7 @@ func planActionEdit(d *decision) error {
 	p := clonePlan(d.m.Plan)
 	i := p.actionIndex(in.ActionID)
 	if i < 0 {
-		return Errorf(ECodeNotFound, "Deze actie bestaat niet (unknown action)")
+		return Fail(ECodeNotFound, "unknown_action", "unknown action")
 	}
 	if in.WorryID == "" {
 		in.WorryID = p.Actions[i].WorryID
@@ -157,7 +157,7 @@ func planActionRemove(d *decision) error {
 	p := clonePlan(d.m.Plan)
 	i := p.actionIndex(in.ActionID)
 	if i < 0 {
-		return Errorf(ECodeNotFound, "Deze actie bestaat niet (unknown action)")
+		return Fail(ECodeNotFound, "unknown_action", "unknown action")
 	}
 	p.Actions = append(p.Actions[:i], p.Actions[i+1:]...)
 	return d.emitPlan(p)
@@ -173,7 +173,7 @@ func planDetailsSet(d *decision) error {
 		return err
 	}
 	if in.RegisseurPartyID != "" && d.m.Party(in.RegisseurPartyID) == nil {
-		return Errorf(ECodeNotFound, "Deze partij bestaat niet (unknown party)")
+		return Fail(ECodeNotFound, "unknown_party", "unknown party")
 	}
 	role, err := CleanText("regisseurRole", in.RegisseurRole, MaxNameLen, false, true)
 	if err != nil {
@@ -192,13 +192,13 @@ func meetingClose(d *decision) error {
 		return err
 	}
 	if !d.m.Agreement.Confirmed {
-		return Errorf(ECodeConflict, "Bevestig eerst de top 3 (confirm the top 3 first)")
+		return Fail(ECodeConflict, "confirm_top3_first", "confirm the top 3 first")
 	}
 	if d.m.Plan.RegisseurPartyID == "" {
-		return Errorf(ECodeConflict, "Kies eerst één regisseur (choose a regisseur first)")
+		return Fail(ECodeConflict, "regisseur_first", "choose a regisseur first")
 	}
 	if d.m.Plan.NextEvaluation == "" {
-		return Errorf(ECodeConflict, "Kies eerst een datum om te evalueren (set the evaluation date first)")
+		return Fail(ECodeConflict, "evaluation_date_first", "set the evaluation date first")
 	}
 	if err := d.safetyMayClose(); err != nil {
 		return err

@@ -84,10 +84,10 @@ func (d *decision) roundOrder(order []string) ([]string, error) {
 	seen := map[string]bool{}
 	for _, id := range order {
 		if d.m.Party(id) == nil {
-			return nil, Errorf(ECodeNotFound, "unknown party %s", truncate(id, 20))
+			return nil, Fail(ECodeNotFound, "unknown_party", "unknown party "+truncate(id, 20))
 		}
 		if seen[id] {
-			return nil, Errorf(ECodeInvalidInput, "a party speaks once in a round")
+			return nil, Fail(ECodeInvalidInput, "party_twice", "a party speaks once in a round")
 		}
 		seen[id] = true
 	}
@@ -103,17 +103,17 @@ func roundStart(d *decision) error {
 		return err
 	}
 	if in.TurnSeconds < 0 || in.TurnSeconds > maxTurnSeconds {
-		return Errorf(ECodeInvalidInput, "turnSeconds must be 0 to %d", maxTurnSeconds)
+		return Fail(ECodeInvalidInput, "turn_seconds", "turnSeconds out of range", "max", maxTurnSeconds)
 	}
 	order, err := d.roundOrder(in.Order)
 	if err != nil {
 		return err
 	}
 	if len(order) == 0 {
-		return Errorf(ECodeConflict, "no parties to speak")
+		return Fail(ECodeConflict, "no_parties", "no parties to speak")
 	}
 	if d.m.Round.Active {
-		return Errorf(ECodeConflict, "a round is on already")
+		return Fail(ECodeConflict, "round_on", "a round is on already")
 	}
 	return d.emitRound(Round{Active: true, Order: order, Passed: []string{}, TurnSeconds: in.TurnSeconds})
 }
@@ -149,7 +149,7 @@ func roundSetOrder(d *decision) error {
 
 func (d *decision) activeRound() (Round, error) {
 	if !d.m.Round.Active {
-		return Round{}, Errorf(ECodeConflict, "no speaking round is on")
+		return Round{}, Fail(ECodeConflict, "no_round", "no speaking round is on")
 	}
 	return cloneRound(d.m.Round), nil
 }
@@ -215,7 +215,7 @@ func roundPass(d *decision) error {
 	at := r.AtTurn()
 	if d.cmd.Actor.Role == RoleParticipant {
 		if p := d.m.Participant(d.cmd.Actor.ParticipantID); p.PartyID != at {
-			return Errorf(ECodeForbidden, "only the party at turn can pass")
+			return Fail(ECodeForbidden, "not_your_turn", "only the party at turn can pass")
 		}
 	}
 	r.Passed = append(r.Passed, at)

@@ -263,14 +263,14 @@ func (m *Meeting) interpreterMay(cmd Command) error {
 		return nil
 	}
 	if party := m.Party(p.PartyID); party != nil && party.Kind == KindInterpreter {
-		return Errorf(ECodeForbidden, "an interpreter adds nothing of their own")
+		return Fail(ECodeForbidden, "interpreter_translates", "an interpreter adds nothing of their own")
 	}
 	return nil
 }
 
 func (d *decision) safetyShape() error {
 	if d.m.Options.Shape != ShapeSafety {
-		return Errorf(ECodeWrongShape, "this meeting has the plain top-3 plan, not the Signs of Safety shape")
+		return Fail(ECodeWrongShape, "wrong_shape", "this meeting has the plain top-3 plan, not the Signs of Safety shape")
 	}
 	return nil
 }
@@ -413,7 +413,7 @@ func (d *decision) safetyMayClose() error {
 			answered = answered || slices.Contains(a.Answers, c.ID)
 		}
 		if !answered {
-			return Errorf(ECodeConditionOpen, "condition %s has no safety agreement that answers it", c.ID)
+			return Fail(ECodeConditionOpen, "condition_open", "a condition has no safety agreement that answers it", "condition", c.ID)
 		}
 	}
 	return nil
@@ -431,7 +431,7 @@ func (d *decision) uncheckedWording(kind ItemKind, partyID string) error {
 			continue
 		}
 		if s.CheckedText != it.Text {
-			return Errorf(ECodeWordingUnchecked, "worry %s has a protected source and its family wording is not checked", it.ID)
+			return Fail(ECodeWordingUnchecked, "wording_unchecked", "a worry has a protected source and its family wording is not checked", "worry", it.ID)
 		}
 	}
 	return nil
@@ -513,7 +513,7 @@ func safetyScaleSet(d *decision) error {
 	p := cloneSafetyPlan(d.m.Safety.Plan)
 	if in.ScaleID == "" {
 		if len(p.Scales) >= 20 {
-			return Errorf(ECodeConflict, "at most 20 scaling questions")
+			return Fail(ECodeConflict, "too_many_scales", "at most 20 scaling questions")
 		}
 		p.Scales = append(p.Scales, Scale{ID: d.newID("sc"), WorryID: in.WorryID, Question: in.Question,
 			TenMeans: in.TenMeans, ZeroMeans: in.ZeroMeans, Scores: []PartyScore{}})
@@ -521,7 +521,7 @@ func safetyScaleSet(d *decision) error {
 	}
 	s := p.scale(in.ScaleID)
 	if s == nil {
-		return Errorf(ECodeNotFound, "unknown scaling question")
+		return Fail(ECodeNotFound, "unknown_scale", "unknown scaling question")
 	}
 	s.WorryID, s.Question, s.TenMeans, s.ZeroMeans = in.WorryID, in.Question, in.TenMeans, in.ZeroMeans
 	return d.emitSafety(p)
@@ -532,12 +532,12 @@ func safetyScaleSet(d *decision) error {
 func (d *decision) ownParty(partyID string) (string, error) {
 	if d.cmd.Actor.Role == RoleCoordinator {
 		if d.m.Party(partyID) == nil {
-			return "", Errorf(ECodeNotFound, "unknown party (partyId required)")
+			return "", Fail(ECodeNotFound, "unknown_party", "unknown party (partyId required)")
 		}
 		return partyID, nil
 	}
 	if partyID != "" {
-		return "", Errorf(ECodeForbidden, "own party only")
+		return "", Fail(ECodeForbidden, "own_party_only", "own party only")
 	}
 	return d.m.Participant(d.cmd.Actor.ParticipantID).PartyID, nil
 }
@@ -555,7 +555,7 @@ func safetyScoreSet(d *decision) error {
 		return err
 	}
 	if in.Score != nil && (*in.Score < 0 || *in.Score > 10) {
-		return Errorf(ECodeInvalidInput, "score 0-10")
+		return Fail(ECodeInvalidInput, "score_range", "score 0-10")
 	}
 	party, err := d.ownParty(in.PartyID)
 	if err != nil {
@@ -564,7 +564,7 @@ func safetyScoreSet(d *decision) error {
 	p := cloneSafetyPlan(d.m.Safety.Plan)
 	s := p.scale(in.ScaleID)
 	if s == nil {
-		return Errorf(ECodeNotFound, "unknown scaling question")
+		return Fail(ECodeNotFound, "unknown_scale", "unknown scaling question")
 	}
 	scores := []PartyScore{}
 	for _, x := range s.Scores {
@@ -593,7 +593,7 @@ func safetyNoteAdd(d *decision) error {
 		return err
 	}
 	if in.Kind != NoteExisting && in.Kind != NoteComplicating {
-		return Errorf(ECodeInvalidInput, "kind must be existing or complicating")
+		return Fail(ECodeInvalidInput, "bad_note_kind", "kind must be existing or complicating")
 	}
 	text, err := CleanText("text", in.Text, MaxTextLen, true, false)
 	if err != nil {
@@ -605,7 +605,7 @@ func safetyNoteAdd(d *decision) error {
 	}
 	p := cloneSafetyPlan(d.m.Safety.Plan)
 	if len(p.Notes) >= 100 {
-		return Errorf(ECodeConflict, "at most 100 notes")
+		return Fail(ECodeConflict, "too_many_notes", "at most 100 notes")
 	}
 	p.Notes = append(p.Notes, SafetyNote{ID: d.newID("sn"), Kind: in.Kind, PartyID: party, Text: text})
 	return d.emitSafety(p)
@@ -624,7 +624,7 @@ func safetyNoteRemove(d *decision) error {
 	p := cloneSafetyPlan(d.m.Safety.Plan)
 	i := slices.IndexFunc(p.Notes, func(n SafetyNote) bool { return n.ID == in.NoteID })
 	if i < 0 {
-		return Errorf(ECodeNotFound, "unknown note")
+		return Fail(ECodeNotFound, "unknown_note", "unknown note")
 	}
 	p.Notes = slices.Delete(p.Notes, i, i+1)
 	return d.emitSafety(p)
@@ -652,16 +652,16 @@ func safetyAgreementSet(edit bool) func(*decision) error {
 		}
 		for _, id := range []string{in.DoerPartyID, in.CheckerPartyID} {
 			if d.m.Party(id) == nil {
-				return Errorf(ECodeNotFound, "unknown party (doer and checker required)")
+				return Fail(ECodeNotFound, "doer_checker_required", "unknown party (doer and checker required)")
 			}
 		}
 		if len(in.WatcherPartyIDs) > 20 || len(in.Answers) > 20 {
-			return Errorf(ECodeInvalidInput, "at most 20 watchers and 20 conditions")
+			return Fail(ECodeInvalidInput, "too_many_watchers", "at most 20 watchers and 20 conditions")
 		}
 		watchers := []string{}
 		for _, id := range in.WatcherPartyIDs {
 			if d.m.Party(id) == nil {
-				return Errorf(ECodeNotFound, "unknown watcher party")
+				return Fail(ECodeNotFound, "unknown_watcher", "unknown watcher party")
 			}
 			if !slices.Contains(watchers, id) {
 				watchers = append(watchers, id)
@@ -671,7 +671,7 @@ func safetyAgreementSet(edit bool) func(*decision) error {
 		answers := []string{}
 		for _, id := range in.Answers {
 			if !slices.ContainsFunc(p.Conditions, func(c Condition) bool { return c.ID == id }) {
-				return Errorf(ECodeNotFound, "unknown condition")
+				return Fail(ECodeNotFound, "unknown_condition", "unknown condition")
 			}
 			if !slices.Contains(answers, id) {
 				answers = append(answers, id)
@@ -681,10 +681,10 @@ func safetyAgreementSet(edit bool) func(*decision) error {
 			WatcherPartyIDs: watchers, PlanB: in.PlanB, Answers: answers}
 		if !edit {
 			if in.AgreementID != "" {
-				return Errorf(ECodeInvalidInput, "no agreementId on add")
+				return Fail(ECodeInvalidInput, "no_agreement_id_on_add", "no agreementId on add")
 			}
 			if len(p.Agreements) >= 50 {
-				return Errorf(ECodeConflict, "at most 50 safety agreements")
+				return Fail(ECodeConflict, "too_many_agreements", "at most 50 safety agreements")
 			}
 			a.ID = d.newID("sa")
 			p.Agreements = append(p.Agreements, a)
@@ -692,7 +692,7 @@ func safetyAgreementSet(edit bool) func(*decision) error {
 		}
 		i := slices.IndexFunc(p.Agreements, func(x SafetyAgreement) bool { return x.ID == in.AgreementID })
 		if i < 0 {
-			return Errorf(ECodeNotFound, "unknown safety agreement")
+			return Fail(ECodeNotFound, "unknown_agreement", "unknown safety agreement")
 		}
 		a.ID, a.Continues = in.AgreementID, p.Agreements[i].Continues
 		p.Agreements[i] = a
@@ -713,7 +713,7 @@ func safetyAgreementRemove(d *decision) error {
 	p := cloneSafetyPlan(d.m.Safety.Plan)
 	i := slices.IndexFunc(p.Agreements, func(x SafetyAgreement) bool { return x.ID == in.AgreementID })
 	if i < 0 {
-		return Errorf(ECodeNotFound, "unknown safety agreement")
+		return Fail(ECodeNotFound, "unknown_agreement", "unknown safety agreement")
 	}
 	p.Agreements = slices.Delete(p.Agreements, i, i+1)
 	return d.emitSafety(p)
@@ -748,12 +748,12 @@ func safetyConditionSet(d *decision) error {
 		return err
 	}
 	if d.m.Party(party).Kind != KindProfessional {
-		return Errorf(ECodeForbidden, "only an authorised professional sets conditions")
+		return Fail(ECodeForbidden, "professional_only", "only an authorised professional sets conditions")
 	}
 	p := cloneSafetyPlan(d.m.Safety.Plan)
 	if in.ConditionID == "" {
 		if len(p.Conditions) >= 30 {
-			return Errorf(ECodeConflict, "at most 30 conditions")
+			return Fail(ECodeConflict, "too_many_conditions", "at most 30 conditions")
 		}
 		p.Conditions = append(p.Conditions, Condition{ID: d.newID("cond"), PartyID: party, SetBy: d.setter(),
 			Text: in.Text, Plain: in.Plain, Status: ConditionOpen})
@@ -761,10 +761,10 @@ func safetyConditionSet(d *decision) error {
 	}
 	c := find(p.Conditions, func(c *Condition) bool { return c.ID == in.ConditionID })
 	if c == nil {
-		return Errorf(ECodeNotFound, "unknown condition")
+		return Fail(ECodeNotFound, "unknown_condition", "unknown condition")
 	}
 	if c.SetBy != d.setter() {
-		return Errorf(ECodeForbidden, "only who set a condition changes it")
+		return Fail(ECodeForbidden, "condition_owner_only", "only who set a condition changes it")
 	}
 	c.Text, c.Plain = in.Text, in.Plain
 	return d.emitSafety(p)
@@ -789,20 +789,20 @@ func safetyConditionResolve(d *decision) error {
 	switch in.Status {
 	case ConditionMet, ConditionWaived:
 		if reason == "" {
-			return Errorf(ECodeInvalidInput, "a reason is required to mark a condition met or waived")
+			return Fail(ECodeInvalidInput, "condition_reason_required", "a reason is required to mark a condition met or waived")
 		}
 	case ConditionOpen:
 		reason = ""
 	default:
-		return Errorf(ECodeInvalidInput, "status must be open, met or waived")
+		return Fail(ECodeInvalidInput, "bad_condition_status", "status must be open, met or waived")
 	}
 	p := cloneSafetyPlan(d.m.Safety.Plan)
 	c := find(p.Conditions, func(c *Condition) bool { return c.ID == in.ConditionID })
 	if c == nil {
-		return Errorf(ECodeNotFound, "unknown condition")
+		return Fail(ECodeNotFound, "unknown_condition", "unknown condition")
 	}
 	if c.SetBy != d.setter() {
-		return Errorf(ECodeForbidden, "only the professional who set a condition marks it met or waived")
+		return Fail(ECodeForbidden, "condition_owner_only", "only the professional who set a condition marks it met or waived")
 	}
 	c.Status, c.Reason = in.Status, reason
 	return d.emitSafety(p)
@@ -832,13 +832,13 @@ func childHousesSet(d *decision) error {
 	c := ChildVoice{ID: in.ChildID}
 	if in.ChildID == "" {
 		if len(d.m.Safety.Children) >= 12 {
-			return Errorf(ECodeConflict, "at most 12 children")
+			return Fail(ECodeConflict, "too_many_children", "at most 12 children")
 		}
 		c.ID = d.newID("child")
 	} else if old := find(d.m.Safety.Children, func(x *ChildVoice) bool { return x.ID == in.ChildID }); old != nil {
 		c = *old
 	} else {
-		return Errorf(ECodeNotFound, "unknown child")
+		return Fail(ECodeNotFound, "unknown_child", "unknown child")
 	}
 	if c.ChildName == name && c.Worries == in.Worries && c.GoesWell == in.GoesWell && c.Wishes == in.Wishes {
 		return nil // saved already: a repeated action is a success that changes nothing
@@ -873,10 +873,10 @@ func childVoiceBring(d *decision) error {
 	}
 	old := find(d.m.Safety.Children, func(x *ChildVoice) bool { return x.ID == in.ChildID })
 	if old == nil {
-		return Errorf(ECodeNotFound, "unknown child")
+		return Fail(ECodeNotFound, "unknown_child", "unknown child")
 	}
 	if p := d.m.Participant(in.BringerID); p == nil || p.Status != StatusAdmitted {
-		return Errorf(ECodeNotFound, "the child's story is brought by a participant at the table")
+		return Fail(ECodeNotFound, "bringer_at_table", "the child's story is brought by a participant at the table")
 	}
 	c := *old
 	if c.Brought && c.BringerID == in.BringerID && c.Story == story {
@@ -893,10 +893,10 @@ func (d *decision) sourceItem(id string) (Item, error) {
 		return Item{}, err
 	}
 	if it.Revealed {
-		return Item{}, Errorf(ECodeConflict, "the worry is on the table already")
+		return Item{}, Fail(ECodeConflict, "worry_revealed", "the worry is on the table already")
 	}
 	if party := d.m.Party(it.PartyID); party == nil || party.Kind != KindProfessional {
-		return Item{}, Errorf(ECodeForbidden, "only a worry raised by a professional carries a protected source")
+		return Item{}, Fail(ECodeForbidden, "source_professional_only", "only a worry raised by a professional carries a protected source")
 	}
 	return it, nil
 }
@@ -959,7 +959,7 @@ func worryWordingCheck(d *decision) error {
 	}
 	old := d.m.source(it.ID)
 	if old == nil || old.Source == "" {
-		return Errorf(ECodeConflict, "the worry has no protected source")
+		return Fail(ECodeConflict, "no_source", "the worry has no protected source")
 	}
 	if old.CheckedText == it.Text {
 		return nil // checked already
@@ -985,10 +985,10 @@ func planContactSet(d *decision) error {
 		*f.v = s
 	}
 	if in.Phone != "" && strings.Trim(in.Phone, "+0123456789 -()") != "" {
-		return Errorf(ECodeInvalidInput, "phone: digits, spaces, +, - and brackets only")
+		return Fail(ECodeInvalidInput, "bad_phone", "phone: digits, spaces, +, - and brackets only")
 	}
 	if in.Email != "" && (!strings.Contains(in.Email, "@") || strings.ContainsAny(in.Email, " ,;<>")) {
-		return Errorf(ECodeInvalidInput, "email: one address like regisseur@example.org")
+		return Fail(ECodeInvalidInput, "bad_email", "email: one address like regisseur@example.org")
 	}
 	p := clonePlan(d.m.Plan)
 	if in == (Contact{}) {
@@ -1006,7 +1006,7 @@ func (d *decision) previousSafety() (*SafetyPlan, error) {
 		return nil, err
 	}
 	if prev.Version.Safety == nil {
-		return nil, Errorf(ECodeConflict, "the previous plan has no safety plan")
+		return nil, Fail(ECodeConflict, "no_previous_safety", "the previous plan has no safety plan")
 	}
 	return prev.Version.Safety, nil
 }
@@ -1033,14 +1033,14 @@ func safetyReviewAgreementSet(d *decision) error {
 		return err
 	}
 	if in.Held != HeldYes && in.Held != HeldPartly && in.Held != HeldNo {
-		return Errorf(ECodeInvalidInput, "held must be held, partly or failed")
+		return Fail(ECodeInvalidInput, "bad_held", "held must be held, partly or failed")
 	}
 	prev, err := d.previousSafety()
 	if err != nil {
 		return err
 	}
 	if !slices.ContainsFunc(prev.Agreements, func(a SafetyAgreement) bool { return a.ID == in.AgreementID }) {
-		return Errorf(ECodeNotFound, "unknown previous safety agreement")
+		return Fail(ECodeNotFound, "unknown_previous_agreement", "unknown previous safety agreement")
 	}
 	r := cloneSafetyReview(d.m.Safety.Review)
 	in.Note = note
@@ -1061,17 +1061,17 @@ func safetyReviewScoreSet(d *decision) error {
 		return err
 	}
 	if in.Score != nil && (*in.Score < 0 || *in.Score > 10) {
-		return Errorf(ECodeInvalidInput, "score 0-10")
+		return Fail(ECodeInvalidInput, "score_range", "score 0-10")
 	}
 	prev, err := d.previousSafety()
 	if err != nil {
 		return err
 	}
 	if prev.scale(in.ScaleID) == nil {
-		return Errorf(ECodeNotFound, "unknown previous scaling question")
+		return Fail(ECodeNotFound, "unknown_previous_scale", "unknown previous scaling question")
 	}
 	if d.m.Previous.PartyName(in.PartyID) == "" {
-		return Errorf(ECodeNotFound, "unknown previous party")
+		return Fail(ECodeNotFound, "unknown_previous_party", "unknown previous party")
 	}
 	r := cloneSafetyReview(d.m.Safety.Review)
 	scores := []ScaleReview{}

@@ -1,6 +1,7 @@
 package meeting
 
 import (
+	"fmt"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -21,7 +22,7 @@ const (
 // and not empty unless allowEmpty.
 func CleanText(field, s string, max int, multiline, allowEmpty bool) (string, error) {
 	if !utf8.ValidString(s) {
-		return "", Errorf(ECodeInvalidInput, "%s: geen geldige tekst (invalid UTF-8)", field)
+		return "", Fail(ECodeInvalidInput, "text_invalid_utf8", field+": invalid UTF-8", "field", field)
 	}
 	// Windows line ends become plain newlines; a lone \r stays a control character.
 	s = strings.TrimSpace(norm.NFC.String(strings.ReplaceAll(s, "\r\n", "\n")))
@@ -32,14 +33,14 @@ func CleanText(field, s string, max int, multiline, allowEmpty bool) (string, er
 			}
 		}
 		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || (r >= '\u202a' && r <= '\u202e') || (r >= '\u2066' && r <= '\u2069') {
-			return "", Errorf(ECodeInvalidInput, "%s: bevat tekens die niet mogen (control characters)", field)
+			return "", Fail(ECodeInvalidInput, "text_control_chars", field+": control characters", "field", field)
 		}
 	}
 	if n := utf8.RuneCountInString(s); n > max {
-		return "", Errorf(ECodeInvalidInput, "%s: te lang, %d van de %d tekens (too long)", field, n, max)
+		return "", Fail(ECodeInvalidInput, "text_too_long", fmt.Sprintf("%s: too long, %d of at most %d characters", field, n, max), "field", field, "n", n, "max", max)
 	}
 	if s == "" && !allowEmpty {
-		return "", Errorf(ECodeInvalidInput, "%s: mag niet leeg zijn (required)", field)
+		return "", Fail(ECodeInvalidInput, "text_required", field+": required", "field", field)
 	}
 	return s, nil
 }

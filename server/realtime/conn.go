@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"regexp"
@@ -325,7 +326,7 @@ func (c *Conn) readLoop(meetingID string) {
 		}
 		if c.room == nil {
 			if f.Type != "hello" {
-				c.enqueue(errorBytes(f.ID, meeting.Errorf(meeting.ECodeNotHello, "Stuur eerst hello (send hello first)")))
+				c.enqueue(errorBytes(f.ID, meeting.Fail(meeting.ECodeNotHello, "", "send hello first")))
 				continue
 			}
 			if err := c.hello(meetingID, f); err != nil {
@@ -343,7 +344,7 @@ func (c *Conn) readLoop(meetingID string) {
 			continue
 		}
 		if f.Type != "command" {
-			c.enqueue(errorBytes(f.ID, meeting.Errorf(meeting.ECodeInvalidJSON, "Onbekend soort bericht %q (unknown frame type)", truncate(f.Type))))
+			c.enqueue(errorBytes(f.ID, meeting.Fail(meeting.ECodeInvalidJSON, "unknown_frame", "unknown frame type", "type", truncate(f.Type))))
 			continue
 		}
 		c.command(f)
@@ -361,19 +362,19 @@ func truncate(s string) string {
 func parseFrame(msg []byte) (clientFrame, error) {
 	var f clientFrame
 	if len(msg) > MaxMessageBytes {
-		return f, meeting.Errorf(meeting.ECodeTooLarge, "Bericht te groot: %d bytes, hoogstens %d (too large)", len(msg), MaxMessageBytes)
+		return f, meeting.Fail(meeting.ECodeTooLarge, "message_too_large", fmt.Sprintf("message too large: %d bytes, at most %d", len(msg), MaxMessageBytes), "bytes", len(msg), "max", MaxMessageBytes)
 	}
 	if !utf8.Valid(msg) {
-		return f, meeting.Errorf(meeting.ECodeInvalidUTF8, "Bericht is geen geldige UTF-8 (invalid UTF-8)")
+		return f, meeting.Fail(meeting.ECodeInvalidUTF8, "invalid_utf8", "invalid UTF-8")
 	}
 	if err := json.Unmarshal(msg, &f); err != nil {
-		return clientFrame{}, meeting.Errorf(meeting.ECodeInvalidJSON, "Bericht is geen geldige JSON (invalid JSON)")
+		return clientFrame{}, meeting.Fail(meeting.ECodeInvalidJSON, "invalid_json", "invalid JSON")
 	}
 	if f.ID != "" && !commandIDPattern.MatchString(f.ID) {
-		return clientFrame{}, meeting.Errorf(meeting.ECodeInvalidJSON, "Ongeldig id: 1-64 letters, cijfers, - of _ (invalid id)")
+		return clientFrame{}, meeting.Fail(meeting.ECodeInvalidJSON, "invalid_id", "invalid id: 1-64 of A-Z a-z 0-9 - _")
 	}
 	if f.Type == "command" && f.ID == "" {
-		return f, meeting.Errorf(meeting.ECodeInvalidJSON, "Een opdracht heeft een id nodig (command without id)")
+		return f, meeting.Fail(meeting.ECodeInvalidJSON, "invalid_id", "command without id")
 	}
 	return f, nil
 }
@@ -394,7 +395,7 @@ func (c *Conn) hello(meetingID string, f clientFrame) error {
 	case token == "" && c.ident.SessionUnchecked:
 		return meeting.Errorf(meeting.ECodeInternal, "session not checked")
 	case token == "" && f.View == "participant":
-		return meeting.Errorf(meeting.ECodeUnauthorized, "join first")
+		return meeting.Fail(meeting.ECodeUnauthorized, "join_first", "join first")
 	case token != "":
 		pt, err := c.hub.participants.ParticipantByToken(ctx, token)
 		if err != nil && !errors.Is(err, meeting.ErrNotFound) {
@@ -403,10 +404,10 @@ func (c *Conn) hello(meetingID string, f clientFrame) error {
 			return meeting.Errorf(meeting.ECodeInternal, "token not checked")
 		}
 		if err != nil || pt.MeetingID != meetingID {
-			return meeting.Errorf(meeting.ECodeUnauthorized, "unknown token")
+			return meeting.Fail(meeting.ECodeUnauthorized, "unknown_token", "unknown token")
 		}
 		if pt.Status == meeting.StatusRemoved {
-			return meeting.Errorf(meeting.ECodeForbidden, "removed")
+			return meeting.Fail(meeting.ECodeForbidden, "removed", "participant removed")
 		}
 		v = meeting.Viewer{Role: meeting.RoleParticipant, ParticipantID: pt.ParticipantID}
 		c.actorKey = "p:" + pt.ParticipantID
@@ -417,7 +418,7 @@ func (c *Conn) hello(meetingID string, f clientFrame) error {
 		}
 		c.actorKey = "u:" + c.ident.UserID
 	default:
-		return meeting.Errorf(meeting.ECodeUnauthorized, "sign in or join first")
+		return meeting.Fail(meeting.ECodeUnauthorized, "sign_in_or_join", "sign in or join first")
 	}
 	// Whose meeting is it? A coordinator of another organisation learns nothing.
 	var orgID string
@@ -431,7 +432,7 @@ func (c *Conn) hello(meetingID string, f clientFrame) error {
 		_ = c.hub.app.AuditOrganisation(ctx, meeting.AuditEntry{OrganisationID: c.ident.OrganisationID, ActorType: "user",
 			ActorID: c.ident.UserID, ActorRole: string(v.Role), Action: meeting.AuditDenied, ObjectType: "meeting",
 			ObjectID: meetingID, Outcome: "denied", Address: c.ident.Address, UserAgent: c.ident.UserAgent})
-		return meeting.Errorf(meeting.ECodeNotFound, "unknown meeting")
+		return meeting.Fail(meeting.ECodeNotFound, "unknown_meeting", "unknown meeting")
 	}
 	// Opening a meeting reads the family's data: no log, no access.
 	c.viewer = v
@@ -522,14 +523,14 @@ func (c *Conn) ownStatusChangedLocked(lastSeq int64) bool {
 
 func (c *Conn) command(f clientFrame) {
 	if !c.limiter.AllowN(c.hub.now(), 1) {
-		c.enqueue(errorBytes(f.ID, meeting.Errorf(meeting.ECodeRateLimited, "rate limited")))
+		c.enqueue(errorBytes(f.ID, meeting.Fail(meeting.ECodeRateLimited, "slow_down", "rate limited")))
 		return
 	}
 	c.room.mu.Lock()
 	actor := meeting.Actor{Role: c.viewer.Role, ParticipantID: c.viewer.ParticipantID}
 	c.room.mu.Unlock()
 	if actor.Role == meeting.RoleScreen {
-		c.enqueue(errorBytes(f.ID, meeting.Errorf(meeting.ECodeForbidden, "the screen is read-only")))
+		c.enqueue(errorBytes(f.ID, meeting.Fail(meeting.ECodeForbidden, "screen_read_only", "the screen is read-only")))
 		return
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)

@@ -46,11 +46,16 @@ type ackFrame struct {
 	Duplicate bool   `json:"duplicate,omitempty"`
 }
 
+// errorFrame says what went wrong as a code, a reason and the reason's
+// parameters; each client shows its own sentence for them. Message is English,
+// for developers.
 type errorFrame struct {
-	Type    string `json:"type"`
-	ID      string `json:"id,omitempty"`
-	Code    string `json:"code"`
-	Message string `json:"message"`
+	Type    string         `json:"type"`
+	ID      string         `json:"id,omitempty"`
+	Code    string         `json:"code"`
+	Reason  string         `json:"reason,omitempty"`
+	Params  map[string]any `json:"params,omitempty"`
+	Message string         `json:"message"`
 }
 
 type presenceFrame struct {
@@ -72,5 +77,6 @@ func encodeEvent(ev meeting.Event) []byte {
 }
 
 func errorBytes(id string, err error) []byte {
-	return encode(errorFrame{Type: "error", ID: id, Code: meeting.ErrorCode(err), Message: meeting.ErrorMessage(err)})
+	return encode(errorFrame{Type: "error", ID: id, Code: meeting.ErrorCode(err), Reason: meeting.ErrorReason(err),
+		Params: meeting.ErrorParams(err), Message: meeting.ErrorMessage(err)})
 }

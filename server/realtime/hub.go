@@ -240,7 +240,7 @@ func (h *Hub) Erased(meetingID string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for c := range r.conns {
-		c.enqueue(errorBytes("", meeting.Errorf(meeting.ECodeNotFound, "meeting erased")))
+		c.enqueue(errorBytes("", meeting.Fail(meeting.ECodeNotFound, "meeting_erased", "meeting erased")))
 		c.closeWith(CloseRejected, meeting.ECodeNotFound)
 	}
 }

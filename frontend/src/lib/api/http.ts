@@ -1,11 +1,14 @@
 // A small fetch wrapper for the REST API: JSON in and out, errors as ApiError
-// with the server's code and safe message.
+// with the server's code, reason and parameters (errorText makes the sentence).
 
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
+    /** Which sentence explains it (see i18n/errors.ts). */
+    readonly reason?: string,
+    readonly params?: Record<string, unknown>,
   ) {
     super(message);
   }
@@ -34,8 +37,8 @@ export async function request<T>(method: string, path: string, body?: unknown, t
     data = null;
   }
   if (!res.ok) {
-    const e = (data ?? {}) as { code?: string; message?: string };
-    throw new ApiError(res.status, e.code ?? 'internal', e.message ?? '');
+    const e = (data ?? {}) as { code?: string; reason?: string; message?: string; params?: Record<string, unknown> };
+    throw new ApiError(res.status, e.code ?? 'internal', e.message ?? '', e.reason, e.params);
   }
   return data as T;
 }

@@ -1,8 +1,10 @@
-// Announces what a screen reader user must know without looking: the
-// connection dropping or coming back, items revealed, a new top 3.
+// Announces what a screen reader user must know without looking, in the
+// reader's language: the connection dropping or coming back, whose turn it is as
+// the coordinator reveals party by party, a new top 3, choosing being over, the
+// next round.
 import { t, formatList } from '../i18n/i18n.svelte';
 import type { Connection } from '../realtime/connection.svelte';
-import { worryTexts } from '../realtime/select';
+import { partyName, worryTexts } from '../realtime/select';
 import { announce } from './announce.svelte';
 
 export function useStatusAnnouncements(conn: Connection, opts: { ranking?: boolean } = {}): void {
@@ -15,13 +17,20 @@ export function useStatusAnnouncements(conn: Connection, opts: { ranking?: boole
     lastStatus = s;
   });
 
-  let revealed = -1;
+  // Items seen revealed; null until the first snapshot (what was already on the table is no news).
+  let revealed: Set<string> | null = null;
   $effect(() => {
     const m = conn.state.meeting;
     if (!m) return;
-    const n = m.items.filter((i) => i.revealed).length;
-    if (revealed >= 0 && n > revealed) announce(t('announce.revealed', { n: n - revealed }));
-    revealed = n;
+    const now = m.items.filter((i) => i.revealed);
+    if (revealed) {
+      const fresh = now.filter((i) => !revealed!.has(i.id));
+      const parties = [...new Set(fresh.map((i) => i.partyId))];
+      if (parties.length === 1 && parties[0] && partyName(m, parties[0])) {
+        announce(t('announce.turn', { party: partyName(m, parties[0]), n: fresh.length }));
+      } else if (fresh.length > 0) announce(t('announce.revealed', { n: fresh.length }));
+    }
+    revealed = new Set(now.map((i) => i.id));
   });
 
   let top = '';
@@ -41,7 +50,8 @@ export function useStatusAnnouncements(conn: Connection, opts: { ranking?: boole
   $effect(() => {
     const p = conn.state.meeting?.phase;
     if (!p) return;
-    if (phase && p !== phase) announce(t('announce.phase', { phase: t(`phase.${p}`) }));
+    if (phase === 'rank' && p === 'agree') announce(t('announce.rankingClosed'));
+    else if (phase && p !== phase) announce(t('announce.phase', { phase: t(`phase.${p}`) }));
     phase = p;
   });
 }

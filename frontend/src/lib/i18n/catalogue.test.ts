@@ -1,40 +1,93 @@
+// Every language has every text a family can see, with the same placeholders
+// as Dutch, and every plural form its grammar needs (Intl.PluralRules). Dutch
+// and English also have every console text.
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import nl from './nl.json';
-import en from './en.json';
-import { setLocale, tp } from './i18n.svelte';
+import { CONSOLE_LOCALES, LOCALES, setLocale, t } from './i18n.svelte';
+import { FAMILY_ERRORS, isFamilyKey } from './family';
 
-const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+type Entry = string | Record<string, string>;
+type Catalogue = Record<string, Entry>;
+
+const dir = __dirname;
+const read = (l: string): Catalogue => JSON.parse(readFileSync(join(dir, `${l}.json`), 'utf8')) as Catalogue;
+const texts = (c: Catalogue) => Object.fromEntries(Object.entries(c).filter(([k]) => !k.startsWith('_')));
+const nl = texts(read('nl'));
+
+const forms = (e: Entry) => (typeof e === 'string' ? [e] : Object.values(e));
+const placeholders = (e: Entry) =>
+  [...new Set(forms(e).flatMap((s) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1])))].sort().join(',');
 
 describe('plural texts', () => {
-  it('one point, two points, one and a half points', () => {
-    setLocale('nl');
-    expect(tp('ranking.points', 1)).toBe('1 punt');
-    expect(tp('ranking.points', 2)).toBe('2 punten');
-    expect(tp('ranking.points', 1.5)).toBe('1.5 punten');
-    setLocale('en');
-    expect(tp('ranking.points', 1)).toBe('1 point');
-    expect(tp('ranking.points', 0)).toBe('0 points');
-    setLocale('nl');
+  it('one point, two points, one and a half points', async () => {
+    await setLocale('nl', false);
+    expect(t('ranking.points', { n: 1 })).toBe('1 punt');
+    expect(t('ranking.points', { n: 2 })).toBe('2 punten');
+    expect(t('ranking.points', { n: 1.5 })).toBe('1.5 punten');
+    await setLocale('en', false);
+    expect(t('ranking.points', { n: 1 })).toBe('1 point');
+    expect(t('ranking.points', { n: 0 })).toBe('0 points');
+    await setLocale('nl', false);
   });
 });
 
 describe('catalogues', () => {
-  it('every Dutch key has an English text', () => {
-    const missing = Object.keys(nl).filter((k) => !(k in en));
-    expect(missing).toEqual([]);
+  it('there is one for every language, and no other', () => {
+    const files = readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => f.replace('.json', '')).sort();
+    expect(files).toEqual([...LOCALES].sort());
   });
-  it('every English key has a Dutch text', () => {
-    const missing = Object.keys(en).filter((k) => !(k in nl));
-    expect(missing).toEqual([]);
+
+  it('the family keys exist in Dutch (the list above is not stale)', () => {
+    expect(FAMILY_ERRORS.filter((k) => !(k in nl))).toEqual([]);
   });
-  it('no text is empty', () => {
-    const empty = [...Object.entries(nl), ...Object.entries(en)].filter(([, v]) => v.trim() === '').map(([k]) => k);
-    expect(empty).toEqual([]);
-  });
-  it('both languages use the same placeholders', () => {
-    const differ = Object.keys(nl).filter(
-      (k) => JSON.stringify(placeholders((nl as Record<string, string>)[k] ?? '')) !== JSON.stringify(placeholders((en as Record<string, string>)[k] ?? '')),
-    );
-    expect(differ).toEqual([]);
+
+  for (const l of LOCALES) {
+    describe(l, () => {
+      const raw = read(l);
+      const c = texts(raw);
+      const needed = Object.keys(nl).filter((k) => CONSOLE_LOCALES.includes(l) || isFamilyKey(k));
+
+      it('has every text', () => {
+        expect(needed.filter((k) => !(k in c))).toEqual([]);
+      });
+      it('has no text Dutch does not have', () => {
+        expect(Object.keys(c).filter((k) => !(k in nl))).toEqual([]);
+      });
+      it('has no empty text', () => {
+        expect(Object.entries(c).filter(([, v]) => forms(v).some((s) => s.trim() === '')).map(([k]) => k)).toEqual([]);
+      });
+      it('uses the same placeholders as Dutch', () => {
+        expect(Object.keys(c).filter((k) => k in nl && placeholders(c[k]!) !== placeholders(nl[k]!))).toEqual([]);
+      });
+      it('has every plural form the language needs', () => {
+        const needs = new Intl.PluralRules(l).resolvedOptions().pluralCategories;
+        const missing = Object.entries(c)
+          .filter(([k, v]) => typeof v !== 'string' || typeof nl[k] !== 'string')
+          .filter(([, v]) => typeof v === 'string' || needs.some((cat) => !(cat in v)))
+          .map(([k]) => k);
+        expect(missing).toEqual([]);
+      });
+      it('says which texts a native speaker checked', () => {
+        const meta = raw._meta as unknown as { language: string; reviewedByNativeSpeaker: string[] };
+        expect(meta.language).toBe(l);
+        expect(meta.reviewedByNativeSpeaker.filter((k) => !(k in c))).toEqual([]);
+      });
+    });
+  }
+});
+
+describe('the phone', () => {
+  // Every key the phone's code names must be a family text, or a phone would show the key.
+  const lib = join(dir, '..');
+  const sources = [
+    ...readdirSync(join(lib, 'components', 'phone')).map((f) => join(lib, 'components', 'phone', f)),
+    ...readdirSync(join(lib, 'components')).filter((f) => /\.(svelte|ts)$/.test(f)).map((f) => join(lib, 'components', f)),
+    ...readdirSync(join(lib, 'realtime')).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).map((f) => join(lib, 'realtime', f)),
+  ];
+  it('uses family texts only', () => {
+    const used = sources.flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/\bt\(\s*['`]([\w.]+?)(?:\$\{|['`])/g)].map((m) => m[1]!));
+    expect(used.length).toBeGreaterThan(50);
+    expect([...new Set(used.filter((k) => !isFamilyKey(k)))]).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@
 import { initialState, reduce, type RealtimeState } from './reducer';
 import { Outbox, type StorageLike } from './outbox';
 import type { Command, ServerMessage } from './types';
+import type { ServerError } from '../i18n/errors';
 
 export type ConnectionStatus = 'connecting' | 'online' | 'offline' | 'removed' | 'denied';
 
@@ -12,6 +13,9 @@ export interface CommandError {
   id: string;
   name: string;
   code: string;
+  /** Which sentence explains it; message is the server's English, for developers. */
+  reason?: string;
+  params?: Record<string, unknown>;
   message: string;
 }
 
@@ -68,7 +72,8 @@ export class Connection {
   pending = $state.raw<Command[]>([]);
   errors = $state.raw<CommandError[]>([]);
   /** A frame-level error without command id (a bad token, say). */
-  fatal = $state('');
+  /** Why the server refused this connection, or null. */
+  fatal = $state<ServerError | null>(null);
 
   private readonly outbox: Outbox;
   private socket: SocketLike | null = null;
@@ -189,7 +194,7 @@ export class Connection {
         this.welcomed = true;
         this.attempt = 0;
         this.status = 'online';
-        this.fatal = '';
+        this.fatal = null;
         for (const cmd of this.outbox.pending()) this.transmit(cmd);
         return;
       case 'ack':
@@ -198,7 +203,7 @@ export class Connection {
         return;
       case 'error': {
         if (!msg.id) {
-          this.fatal = msg.message || msg.code;
+          this.fatal = { code: msg.code, reason: msg.reason, params: msg.params };
           if (msg.code === 'forbidden' || msg.code === 'not_found') {
             this.status = 'denied';
             this.stopped = true;
@@ -212,7 +217,12 @@ export class Connection {
           return;
         }
         const cmd = this.outbox.fail(msg.id);
-        if (cmd) this.errors = [...this.errors, { id: msg.id, name: cmd.name, code: msg.code, message: msg.message }];
+        if (cmd) {
+          const e: CommandError = { id: msg.id, name: cmd.name, code: msg.code, message: msg.message };
+          if (msg.reason) e.reason = msg.reason;
+          if (msg.params) e.params = msg.params;
+          this.errors = [...this.errors, e];
+        }
         return;
       }
       default:

@@ -206,7 +206,7 @@ export type ServerMessage =
   | { type: 'event'; seq: number; name: string; data: Record<string, unknown> }
   | { type: 'presence'; online: string[] }
   | { type: 'ack'; id: string; seq?: number; duplicate?: boolean }
-  | { type: 'error'; id?: string; code: string; message: string };
+  | { type: 'error'; id?: string; code: string; reason?: string; params?: Record<string, unknown>; message: string };
 
 export interface Command {
   type: 'command';
