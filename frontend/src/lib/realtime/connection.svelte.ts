@@ -203,7 +203,7 @@ export class Connection {
         return;
       case 'error': {
         if (!msg.id) {
-          this.fatal = { code: msg.code, reason: msg.reason, params: msg.params };
+          this.fatal = msg;
           if (msg.code === 'forbidden' || msg.code === 'not_found') {
             this.status = 'denied';
             this.stopped = true;
@@ -218,9 +218,9 @@ export class Connection {
         }
         const cmd = this.outbox.fail(msg.id);
         if (cmd) {
-          const e: CommandError = { id: msg.id, name: cmd.name, code: msg.code, message: msg.message };
-          if (msg.reason) e.reason = msg.reason;
-          if (msg.params) e.params = msg.params;
+          // The server's error (code, reason, params, message) with the command's name.
+          const { type: _frame, ...error } = msg;
+          const e: CommandError = { ...error, id: msg.id, name: cmd.name };
           this.errors = [...this.errors, e];
         }
         return;
