@@ -32,10 +32,7 @@ func TestSecretBallotsOverSockets(t *testing.T) {
 
 func secretBallots(t *testing.T, srv *testServer, coord *coordinator, n int, order []int) {
 	m := coord.meeting(fmt.Sprintf("Gezin S%d.", n), "Moeder:family", "Vader:family", "Veilig Thuis:professional")
-	party := map[string]string{}
-	for _, p := range coord.snapshot(m.ID).Parties {
-		party[p.Name] = p.ID
-	}
+	party := coord.partyIDs(m.ID)
 	cws := coord.connect(m.ID, "")
 	screen := coord.connect(m.ID, "screen")
 	var phones []*phone

@@ -38,10 +38,7 @@ func draftsStayPrivate(t *testing.T, d store.Dialect) {
 	srv := startServer(t, d)
 	coord := srv.coordinator("Gemeente Voorbeeld")
 	m := coord.meeting("Gezin D.", "Moeder:family", "Vader:family", "Mentor:professional")
-	party := map[string]string{}
-	for _, p := range coord.snapshot(m.ID).Parties {
-		party[p.Name] = p.ID
-	}
+	party := coord.partyIDs(m.ID)
 	cws := coord.connect(m.ID, "")
 	screen := coord.connect(m.ID, "screen")
 	author := srv.join(m.JoinCode, "Sanne", party["Moeder"])

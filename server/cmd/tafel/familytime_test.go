@@ -22,10 +22,7 @@ func TestFamilyTimeOverSockets(t *testing.T) {
 			srv := startServer(t, d)
 			coord := srv.coordinator("Gemeente Voorbeeld")
 			m := coord.meeting("Gezin F.", "Moeder:family", "Buurvrouw:network", "Veilig Thuis:professional")
-			party := map[string]string{}
-			for _, p := range coord.snapshot(m.ID).Parties {
-				party[p.Name] = p.ID
-			}
+			party := coord.partyIDs(m.ID)
 			cws := coord.connect(m.ID, "")
 			screen := coord.connect(m.ID, "screen")
 			mother := srv.join(m.JoinCode, "Sanne", party["Moeder"])

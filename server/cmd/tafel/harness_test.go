@@ -252,3 +252,13 @@ func refused(t testing.TB, ws *wsclient.Client, name string, data any, code stri
 		t.Fatalf("%s: got %s %s %s, want error %s", name, f.Type, f.Code, f.Message, code)
 	}
 }
+
+// partyIDs returns a meeting's party ids by party name.
+func (c *coordinator) partyIDs(meetingID string) map[string]string {
+	c.s.t.Helper()
+	ids := map[string]string{}
+	for _, p := range c.snapshot(meetingID).Parties {
+		ids[p.Name] = p.ID
+	}
+	return ids
+}

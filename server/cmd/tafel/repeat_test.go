@@ -17,10 +17,7 @@ func TestRepeatsAndLobbyOverSockets(t *testing.T) {
 	srv := startServer(t, store.SQLite)
 	coord := srv.coordinator("Gemeente Voorbeeld")
 	m := coord.meeting("Gezin H.", "Moeder:family", "Veilig Thuis:professional")
-	party := map[string]string{}
-	for _, p := range coord.snapshot(m.ID).Parties {
-		party[p.Name] = p.ID
-	}
+	party := coord.partyIDs(m.ID)
 	cws := coord.connect(m.ID, "")
 	sanne := srv.join(m.JoinCode, "Sanne", party["Moeder"])
 	first := must(t, cws, "participant.admit", map[string]string{"participantId": sanne.ID})

@@ -19,10 +19,7 @@ func TestSpeakingRoundOverSockets(t *testing.T) {
 			srv := startServer(t, d)
 			coord := srv.coordinator("Gemeente Voorbeeld")
 			m := coord.meeting("Gezin R.", "Moeder:family", "Vader:family", "Veilig Thuis:professional")
-			party := map[string]string{}
-			for _, p := range coord.snapshot(m.ID).Parties {
-				party[p.Name] = p.ID
-			}
+			party := coord.partyIDs(m.ID)
 			cws := coord.connect(m.ID, "")
 			screen := coord.connect(m.ID, "screen")
 			mother := srv.join(m.JoinCode, "Sanne", party["Moeder"])
