@@ -99,10 +99,14 @@ func (s *Server) requireUser(c *fiber.Ctx) error {
 	return c.Next()
 }
 
-func (s *Server) startSession(c *fiber.Ctx, u store.User) error {
+// startSession signs u in: the session and its audit row (a login, with detail
+// saying how) are stored together, then the cookie is set.
+func (s *Server) startSession(c *fiber.Ctx, u store.User, detail string) error {
 	sid := store.NewToken()
+	e := s.auditEntry(c, store.AuditEntry{OrganisationID: u.OrganisationID, ActorType: "user", ActorID: u.ID, ActorRole: u.Role,
+		Action: store.AuditLogin, ObjectType: "account", ObjectID: u.ID, Detail: detail})
 	err := s.store.CreateSession(c.UserContext(), store.HashToken(sid), store.Session{UserID: u.ID, OrganisationID: u.OrganisationID,
-		ExpiresAt: time.Now().Add(s.cfg.MaxSession)})
+		ExpiresAt: time.Now().Add(s.cfg.MaxSession)}, e)
 	if err != nil {
 		return err
 	}
@@ -159,11 +163,7 @@ func (s *Server) login(c *fiber.Ctx) error {
 	for _, k := range keys {
 		s.logins.succeed(k)
 	}
-	if err := s.startSession(c, u); err != nil {
-		return err
-	}
-	if err := s.audit(c, store.AuditEntry{OrganisationID: u.OrganisationID, ActorType: "user", ActorID: u.ID, ActorRole: u.Role,
-		Action: store.AuditLogin, ObjectType: "account", ObjectID: u.ID}); err != nil {
+	if err := s.startSession(c, u, ""); err != nil {
 		return err
 	}
 	return c.JSON(fiber.Map{"id": u.ID, "name": u.Name, "email": u.Email, "role": u.Role})
@@ -180,13 +180,12 @@ func tooManyAttempts(c *fiber.Ctx, d time.Duration) error {
 const dummyHash = "$argon2id$v=19$m=65536,t=1,p=2$c29tZXNhbHRzb21lc2FsdA$3nK9e8bXo5m4a7lqfJq2aH0V0cP3v6p3Qy2kq8rQm7E"
 
 func (s *Server) logout(c *fiber.Ctx) error {
-	if err := s.store.DeleteSession(c.UserContext(), store.HashToken(c.Cookies(s.sessionCookie()))); err != nil {
+	u := currentUser(c)
+	e := s.auditEntry(c, store.AuditEntry{Action: store.AuditLogout, ObjectType: "account", ObjectID: u.ID})
+	if err := s.store.DeleteSession(c.UserContext(), u.OrganisationID, store.HashToken(c.Cookies(s.sessionCookie())), e); err != nil {
 		return err
 	}
 	c.ClearCookie(s.sessionCookie())
-	if err := s.audit(c, store.AuditEntry{Action: store.AuditLogout, ObjectType: "account", ObjectID: currentUser(c).ID}); err != nil {
-		return err
-	}
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
@@ -243,7 +242,7 @@ func (s *Server) setup(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := s.startSession(c, u); err != nil {
+	if err := s.startSession(c, u, "setup"); err != nil {
 		return err
 	}
 	return c.JSON(fiber.Map{"id": u.ID, "name": u.Name, "email": u.Email, "role": u.Role})

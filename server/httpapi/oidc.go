@@ -116,11 +116,7 @@ func (s *Server) oidcCallback(c *fiber.Ctx) error {
 			ObjectType: "account", Outcome: "denied", Detail: "oidc"})
 		return errOIDCRefused
 	}
-	if err := s.startSession(c, u); err != nil {
-		return err
-	}
-	if err := s.audit(c, store.AuditEntry{OrganisationID: u.OrganisationID, ActorType: "user", ActorID: u.ID, ActorRole: u.Role,
-		Action: store.AuditLogin, ObjectType: "account", ObjectID: u.ID, Detail: "oidc"}); err != nil {
+	if err := s.startSession(c, u, "oidc"); err != nil {
 		return err
 	}
 	return c.Redirect("/", fiber.StatusFound)

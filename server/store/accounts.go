@@ -159,11 +159,15 @@ func (s *Store) SetPassword(ctx context.Context, userID, hash string) error {
 	return res.Error
 }
 
-// CreateSession stores a session under the hash of its secret id.
-func (s *Store) CreateSession(ctx context.Context, idHash string, sess Session) error {
+// CreateSession stores a session under the hash of its secret id, with the
+// audit entries of its sign-in in the same transaction: a session exists only
+// when its audit row does.
+func (s *Store) CreateSession(ctx context.Context, idHash string, sess Session, audit ...AuditEntry) error {
 	now := s.now()
-	return s.db.WithContext(ctx).Create(&sessionRow{IDHash: idHash, UserID: sess.UserID, OrganisationID: sess.OrganisationID,
-		CreatedAt: now, LastSeenAt: now, ExpiresAt: sess.ExpiresAt}).Error
+	return s.changeInOrganisation(ctx, sess.OrganisationID, audit, func(tx *gorm.DB) error {
+		return tx.Create(&sessionRow{IDHash: idHash, UserID: sess.UserID, OrganisationID: sess.OrganisationID,
+			CreatedAt: now, LastSeenAt: now, ExpiresAt: sess.ExpiresAt}).Error
+	}, nil)
 }
 
 // TouchSession returns a live session and records it was used; expired or idle
@@ -186,9 +190,12 @@ func (s *Store) TouchSession(ctx context.Context, idHash string, idleSince time.
 	return Session{UserID: r.UserID, OrganisationID: r.OrganisationID, ExpiresAt: r.ExpiresAt, LastSeenAt: now}, nil
 }
 
-// DeleteSession ends a session.
-func (s *Store) DeleteSession(ctx context.Context, idHash string) error {
-	return s.db.WithContext(ctx).Where("id_hash = ?", idHash).Delete(&sessionRow{}).Error
+// DeleteSession ends a session of organisation orgID, with the audit entries
+// of the sign-out in the same transaction.
+func (s *Store) DeleteSession(ctx context.Context, orgID, idHash string, audit ...AuditEntry) error {
+	return s.changeInOrganisation(ctx, orgID, audit, func(tx *gorm.DB) error {
+		return tx.Where("id_hash = ?", idHash).Delete(&sessionRow{}).Error
+	}, nil)
 }
 
 // CreateSetupToken stores a one-time link; userID empty means "first organisation and admin".

@@ -104,3 +104,79 @@ func TestAuditAppendOnly(t *testing.T) {
 		})
 	}
 }
+
+// A sign-in and its audit row commit together: when the audit row cannot be
+// written, no session is left behind, and a sign-out that cannot be recorded
+// leaves the session in place.
+func TestSessionAndItsAuditCommitTogether(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		org, u, err := s.CreateOrganisationWithAdmin(ctx, "Gemeente Voorbeeld", store.User{Email: "anna@example.org", Name: "Anna", Role: "admin"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		login := func(action string) store.AuditEntry {
+			return store.AuditEntry{OrganisationID: org.ID, ActorType: "user", ActorID: u.ID, ActorRole: u.Role,
+				Action: action, ObjectType: "account", ObjectID: u.ID}
+		}
+		refuse := `CREATE TRIGGER audit_refused BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'refused'); END`
+		allow := `DROP TRIGGER audit_refused`
+		if s.Dialect() == store.Postgres {
+			refuse = `CREATE OR REPLACE FUNCTION audit_refused() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$;
+				CREATE TRIGGER audit_refused BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_refused()`
+			allow = `DROP TRIGGER audit_refused ON audit_log`
+		}
+		sessions := func() int64 {
+			n, err := store.CountInOrganisationForTest(s, org.ID, `SELECT count(*) FROM sessions`)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		sess := store.Session{UserID: u.ID, OrganisationID: org.ID, ExpiresAt: time.Now().Add(time.Hour)}
+
+		if err := store.ExecForTest(s, refuse); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.CreateSession(ctx, "hash-1", sess, login(store.AuditLogin)); err == nil {
+			t.Fatal("a sign-in whose audit row failed was accepted")
+		}
+		if n := sessions(); n != 0 {
+			t.Fatalf("%d sessions after a sign-in whose audit row failed, want 0", n)
+		}
+		if err := store.ExecForTest(s, allow); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.CreateSession(ctx, "hash-1", sess, login(store.AuditLogin)); err != nil {
+			t.Fatal(err)
+		}
+
+		if err := store.ExecForTest(s, refuse); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.DeleteSession(ctx, org.ID, "hash-1", login(store.AuditLogout)); err == nil {
+			t.Fatal("a sign-out whose audit row failed was accepted")
+		}
+		if n := sessions(); n != 1 {
+			t.Fatalf("%d sessions after a sign-out whose audit row failed, want 1", n)
+		}
+		if err := store.ExecForTest(s, allow); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.DeleteSession(ctx, org.ID, "hash-1", login(store.AuditLogout)); err != nil {
+			t.Fatal(err)
+		}
+		if n := sessions(); n != 0 {
+			t.Fatalf("%d sessions after sign-out, want 0", n)
+		}
+		for _, action := range []string{store.AuditLogin, store.AuditLogout} {
+			n, err := store.CountInOrganisationForTest(s, org.ID, `SELECT count(*) FROM audit_log WHERE action = ?`, action)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n != 1 {
+				t.Fatalf("%d audit rows of %q, want 1 (the refused attempts left none)", n, action)
+			}
+		}
+	})
+}
