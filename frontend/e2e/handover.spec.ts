@@ -122,6 +122,13 @@ test('a colleague takes the meeting over, the first sees it at once, and it ends
     await shot(p, name);
     expect.soft(await smallTargets(p), `touch targets on ${name}`).toEqual([]);
   }
+  // The shared screen shows the same, and no half-written plan.
+  const screen = await bramCtx.newPage();
+  await screen.setViewportSize({ width: 1920, height: 1080 });
+  await screen.goto(meetingURL.replace('/meetings/', '/screen/'));
+  await expect(screen.getByTestId('screen-ended')).toContainText('Het gesprek is gestopt');
+  await expect(screen.getByText('Het plan is klaar')).toHaveCount(0);
+  await shot(screen, 'ended-screen');
   // Nothing can be downloaded as a plan.
   expect((await bram.request.get(`${new URL(meetingURL).pathname.replace('/meetings/', '/api/meetings/')}/export.pdf`)).status()).toBe(409);
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -118,6 +119,10 @@ func playHandover(t *testing.T, d store.Dialect) {
 	refusedFor(t, sanne.WS, "meeting.abandon", map[string]string{"reason": "other"}, meeting.ECodeForbidden, "not_allowed")
 	refusedFor(t, screen, "meeting.takeover", map[string]string{"fromUserId": annaMe.ID}, meeting.ECodeForbidden, "screen_read_only")
 	refusedFor(t, screen, "meeting.abandon", map[string]string{"reason": "other"}, meeting.ECodeForbidden, "screen_read_only")
+	// Over REST as well: adding a party runs party.add as Bram.
+	if resp, body := srv.request("POST", "/api/meetings/"+m.ID+"/parties", bram.cookie, map[string]string{"name": "Buurman", "kind": "network"}); resp.StatusCode != 403 || !strings.Contains(string(body), `"not_lead"`) {
+		t.Fatalf("party by Bram: %d %s", resp.StatusCode, body)
+	}
 	if after := bram.snapshot(m.ID); after.Seq != before.Seq || after.Lead.UserID != annaMe.ID {
 		t.Fatalf("refusals changed the meeting: seq %d -> %d, lead %+v", before.Seq, after.Seq, after.Lead)
 	}
@@ -213,6 +218,11 @@ func playHandover(t *testing.T, d store.Dialect) {
 	}
 	if resp, body := srv.request("GET", "/api/meetings/"+m.ID+"/export.pdf", "Bearer "+sanne.Token, nil); resp.StatusCode != 409 {
 		t.Fatalf("family PDF: %d %s", resp.StatusCode, body)
+	}
+
+	// There is no plan to follow up.
+	if resp, body := srv.request("POST", "/api/meetings/"+m.ID+"/follow-up", bram.cookie, map[string]string{}); resp.StatusCode != 409 || !strings.Contains(string(body), `"close_meeting_first"`) {
+		t.Fatalf("follow-up of a meeting without a plan: %d %s", resp.StatusCode, body)
 	}
 
 	// Retention still applies: the meeting is due for purge once its days have run out.
