@@ -209,12 +209,12 @@ export interface Lead {
   name: string;
 }
 
-/** The fixed reasons a meeting can end without a plan. */
-export const ABANDON_REASONS = ['family_absent', 'stopped_early', 'coordinator_gone', 'made_by_mistake', 'other'] as const;
+/** The fixed reasons a meeting can end without a plan (the list is in the console's AbandonPanel). */
+export type AbandonReason = 'family_absent' | 'stopped_early' | 'coordinator_gone' | 'made_by_mistake' | 'other';
 
 /** How a meeting ended without a plan. */
 export interface Ending {
-  reason: (typeof ABANDON_REASONS)[number];
+  reason: AbandonReason;
   note: string;
   at: string;
   by: Lead;
