@@ -25,8 +25,10 @@ export function familyCatalogues(): Plugin {
       if ((query !== 'family' && query !== 'safety') || !file?.endsWith('.json')) return null;
       const all = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
       const keep = query === 'safety' ? isSafetyText : (k: string) => isFamilyKey(k) && !isSafetyText(k);
-      // Still JSON: Vite's own JSON plugin turns it into a module.
-      return JSON.stringify(Object.fromEntries(Object.entries(all).filter(([k]) => keep(k))));
+      // Still JSON: Vite's own JSON plugin turns it into a module. The metadata
+      // (_meta: who wrote and who checked the texts) is for people and tests, never
+      // shown, so a phone does not download it.
+      return JSON.stringify(Object.fromEntries(Object.entries(all).filter(([k]) => !k.startsWith('_') && keep(k))));
     },
   };
 }

@@ -17,6 +17,15 @@ func (s *Server) exportRoutes(api fiber.Router) {
 	api.Get("/meetings/:id/export.:format", s.userOrFamilyPDF, s.exportPlan)
 }
 
+// planToExport refuses the export of a meeting that ended without a plan: what
+// was written of its plan was never agreed, and no file may say it was.
+func planToExport(v meeting.View) error {
+	if v.EndedWithoutPlan {
+		return meeting.Fail(meeting.ECodeConflict, "ended_without_plan", "the meeting ended without a plan")
+	}
+	return nil
+}
+
 // exportPlan answers a coordinator of the meeting's organisation with the plan as
 // a file. Without ?version it is the live plan (the latest closed one once the
 // meeting is closed); with ?version=N it is that closed version, or 404.
@@ -56,6 +65,9 @@ func (s *Server) exportPlan(c *fiber.Ctx) error {
 	}
 	view, err := s.live.View(ctx, info.ID, meeting.Viewer{Role: meeting.RoleCoordinator})
 	if err != nil {
+		return err
+	}
+	if err := planToExport(view); err != nil {
 		return err
 	}
 	doc := export.FromView(view, version, lang, time.Now())

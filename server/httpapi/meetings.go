@@ -110,9 +110,10 @@ func (s *Server) addParty(c *fiber.Ctx) error {
 		return err
 	}
 	data, _ := json.Marshal(in)
+	u := currentUser(c)
 	// The party and the audit record of adding it commit together.
 	res, err := s.live.Execute(c.UserContext(), info.ID, app.Change{
-		Command: meeting.Command{Name: "party.add", Data: data, Actor: meeting.Actor{Role: meeting.RoleCoordinator}},
+		Command: meeting.Command{Name: "party.add", Data: data, Actor: meeting.Actor{Role: meeting.RoleCoordinator, UserID: u.ID, UserName: u.Name}},
 		Audit:   s.auditEntry(c, meeting.AuditEntry{Action: meeting.AuditUpdate, Detail: "party.add"}),
 	})
 	if err != nil {

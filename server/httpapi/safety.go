@@ -88,6 +88,9 @@ func (s *Server) userOrFamilyPDF(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if err := planToExport(view); err != nil {
+		return err
+	}
 	doc := export.FromView(view, nil, lang, time.Now())
 	body, err := export.Render(doc, export.PDF)
 	if err != nil {

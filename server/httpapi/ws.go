@@ -52,7 +52,7 @@ func (s *Server) websocket() fiber.Handler {
 			ident.SessionUnchecked = true
 		}
 		if u != nil {
-			ident.UserID, ident.OrganisationID = u.ID, u.OrganisationID
+			ident.UserID, ident.OrganisationID, ident.UserName = u.ID, u.OrganisationID, u.Name
 		}
 		// Checked in hello, like a token sent there; copied, as Fiber reuses the buffer.
 		ident.ParticipantToken = strings.Clone(c.Cookies(s.participantCookie()))

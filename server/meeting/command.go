@@ -25,6 +25,10 @@ const (
 type Actor struct {
 	Role          Role
 	ParticipantID string
+	// UserID and UserName are the signed-in coordinator's; "" for anyone else
+	// and for the server itself.
+	UserID   string
+	UserName string
 }
 
 // Command is a request to change a meeting, with a client-made id.
@@ -127,6 +131,9 @@ func CommandNames() []string {
 	for name := range safetyHandlers {
 		out = append(out, name)
 	}
+	for name := range leadHandlers {
+		out = append(out, name)
+	}
 	return out
 }
 
@@ -137,6 +144,9 @@ func (m *Meeting) Decide(cmd Command) (*Meeting, []Event, error) {
 	h, ok := handlers[cmd.Name]
 	if !ok {
 		h, ok = safetyHandlers[cmd.Name]
+	}
+	if !ok {
+		h, ok = leadHandlers[cmd.Name]
 	}
 	if !ok {
 		return nil, nil, Fail(ECodeUnknownCommand, "unknown_command", "unknown command", "command", truncate(cmd.Name, 40))
@@ -159,8 +169,16 @@ func (m *Meeting) Decide(cmd Command) (*Meeting, []Event, error) {
 	if len(h.phases) > 0 && !phaseIn(m.Phase, h.phases) {
 		return nil, nil, Fail(ECodeWrongPhase, "wrong_phase", "not allowed in this phase", "phase", m.Phase)
 	}
+	if cmd.Actor.Role == RoleCoordinator {
+		if err := m.leadMay(cmd); err != nil {
+			return nil, nil, err
+		}
+	}
 	d := &decision{m: m.Clone(), cmd: cmd}
 	before, drafts := m.rankedByKey(), m.draftsKey()
+	if err := d.claimLead(); err != nil {
+		return nil, nil, err
+	}
 	if err := h.run(d); err != nil {
 		return nil, nil, err
 	}
@@ -176,6 +194,9 @@ func (m *Meeting) Decide(cmd Command) (*Meeting, []Event, error) {
 		counts := d.m.DraftCounts()
 		d = &decision{m: m.Clone(), cmd: cmd}
 		if err := d.emit(EvDraftsCounted, ScopePrivate, "", draftsData{counts}); err != nil {
+			return nil, nil, err
+		}
+		if err := d.claimLead(); err != nil {
 			return nil, nil, err
 		}
 		if err := h.run(d); err != nil {

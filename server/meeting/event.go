@@ -206,7 +206,10 @@ func (m *Meeting) Apply(ev Event) error {
 		}
 	default:
 		var handled bool
-		if handled, err = m.applySafety(ev); !handled {
+		if handled, err = m.applyLead(ev); !handled {
+			handled, err = m.applySafety(ev)
+		}
+		if !handled {
 			err = fmt.Errorf("unknown event %q", ev.Name)
 		}
 	}

@@ -27,6 +27,8 @@ type Info struct {
 	CreatedAt      time.Time `json:"createdAt"`
 	// FollowsMeetingID is the meeting a follow-up was made from; "" for a first meeting.
 	FollowsMeetingID string `json:"followsMeetingId"`
+	// EndedWithoutPlan is true for a closed meeting that ended with meeting.abandon.
+	EndedWithoutPlan bool `json:"endedWithoutPlan"`
 }
 
 // Stored is what the store keeps of a meeting for its live session: the state

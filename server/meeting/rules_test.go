@@ -218,6 +218,8 @@ var commandRules = map[string]struct {
 	"worry.source.set":            {[]Role{RoleCoordinator, RoleParticipant}, []Phase{PhaseWorries}},
 	"worry.wording.check":         {[]Role{RoleCoordinator, RoleParticipant}, []Phase{PhaseWorries}},
 	"plan.contact.set":            {[]Role{RoleCoordinator}, []Phase{PhasePlan}},
+	"meeting.takeover":            {[]Role{RoleCoordinator}, nil},
+	"meeting.abandon":             {[]Role{RoleCoordinator}, nil},
 }
 
 func sortedCommands() []string {

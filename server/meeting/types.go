@@ -244,6 +244,9 @@ type Header struct {
 	FamilyTime bool `json:"familyTime"`
 	// Spokesperson is the family member who may end family time; "" for none.
 	Spokesperson string `json:"spokesperson"`
+	// EndedWithoutPlan is true for a closed meeting that ended with
+	// meeting.abandon: it has no plan version.
+	EndedWithoutPlan bool `json:"endedWithoutPlan,omitempty"`
 }
 
 // Meeting is the whole state of one meeting, rebuilt by applying its events in order.
@@ -271,6 +274,11 @@ type Meeting struct {
 	Round Round
 	// Safety is the Signs of Safety shape's state; empty for the plain plan.
 	Safety Safety
+	// Lead is the coordinator who runs the meeting; nil until one runs a command.
+	// Set whole by one event, never changed in place.
+	Lead *Lead
+	// Ending is, for a meeting ended without a plan, how it ended; nil otherwise.
+	Ending *Ending
 }
 
 // New returns the state of a meeting as prepared, before any event.

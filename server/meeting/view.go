@@ -95,6 +95,10 @@ type View struct {
 	Safety *SafetyView `json:"safety,omitempty"` // the Signs of Safety shape only
 	Online []string    `json:"online"`
 	Seq    int64       `json:"seq"`
+	// Lead is, for coordinators only, who runs the meeting; absent until someone does.
+	Lead *Lead `json:"lead,omitempty"`
+	// Ending is, for coordinators only, how a meeting ended without a plan.
+	Ending *Ending `json:"ending,omitempty"`
 }
 
 // ViewFor returns what v may see of the meeting now.
@@ -110,6 +114,7 @@ func (m *Meeting) ViewFor(v Viewer) View {
 	out.Drafts = []DraftCount{}
 	if v.Role == RoleCoordinator {
 		out.Drafts = m.DraftCounts()
+		out.Lead, out.Ending = m.Lead, m.Ending
 	}
 	for _, p := range m.Participants {
 		if v.Role == RoleCoordinator || p.ID == v.ParticipantID || (v.atTable() && p.Status == StatusAdmitted) {

@@ -65,6 +65,7 @@ type Socket interface {
 // coordinator, or nobody (a participant proves who they are with a token in hello).
 type Identity struct {
 	UserID         string
+	UserName       string // the coordinator's name, shown to colleagues as the meeting's lead
 	OrganisationID string
 	// ParticipantToken is the token from the participant cookie, if the request
 	// had one; hello checks it as it checks a token in the frame.
@@ -529,6 +530,9 @@ func (c *Conn) command(f clientFrame) {
 	c.room.mu.Lock()
 	actor := meeting.Actor{Role: c.viewer.Role, ParticipantID: c.viewer.ParticipantID}
 	c.room.mu.Unlock()
+	if actor.Role == meeting.RoleCoordinator {
+		actor.UserID, actor.UserName = c.ident.UserID, c.ident.UserName
+	}
 	if actor.Role == meeting.RoleScreen {
 		c.enqueue(errorBytes(f.ID, meeting.Fail(meeting.ECodeForbidden, "screen_read_only", "the screen is read-only")))
 		return

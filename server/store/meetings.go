@@ -50,6 +50,9 @@ type meetingRow struct {
 	AuditHash string
 	// FamilyLabel is read from the join with families; it is no column of meetings.
 	FamilyLabel string `gorm:"->"`
+	// NoPlan is read, not stored: a closed meeting without a plan version ended
+	// with meeting.abandon, the only way to close a meeting without one.
+	NoPlan bool `gorm:"->"`
 }
 
 func (meetingRow) TableName() string { return "meetings" }
@@ -181,12 +184,14 @@ func headerOf(r meetingRow, familyLabel string) meeting.Header {
 
 func (r meetingRow) info(label string) MeetingInfo {
 	return MeetingInfo{ID: r.ID, OrganisationID: r.OrganisationID, FamilyID: r.FamilyID, FamilyLabel: label, Title: r.Title,
-		Date: r.Date, Phase: meeting.Phase(r.Phase), JoinCode: r.JoinCode, CreatedAt: r.CreatedAt, FollowsMeetingID: r.FollowsMeetingID}
+		Date: r.Date, Phase: meeting.Phase(r.Phase), JoinCode: r.JoinCode, CreatedAt: r.CreatedAt, FollowsMeetingID: r.FollowsMeetingID,
+		EndedWithoutPlan: r.NoPlan}
 }
 
 func meetingQuery(db *gorm.DB) *gorm.DB {
 	return db.Table("meetings").
-		Select("meetings.*, families.label AS family_label").
+		Select("meetings.*, families.label AS family_label, " +
+			"(meetings.phase = 'closed' AND NOT EXISTS (SELECT 1 FROM plan_versions WHERE plan_versions.meeting_id = meetings.id)) AS no_plan").
 		Joins("JOIN families ON families.id = meetings.family_id")
 }
 

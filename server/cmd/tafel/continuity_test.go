@@ -13,9 +13,9 @@ import (
 
 // TestCoordinatorContinuity checks what already holds for coordinator
 // continuity: two tabs of one coordinator end with the same plan field by
-// field; a second coordinator of the organisation can carry on a live meeting
+// field; a second coordinator of the organisation can take over a live meeting
 // and close it, and the audit log names who sent each command; a participant
-// can never run the meeting.
+// can never run the meeting. TestHandover covers the take-over itself.
 func TestCoordinatorContinuity(t *testing.T) {
 	srv := startServer(t, store.SQLite)
 	first := srv.coordinator("Gemeente Voorbeeld")
@@ -69,10 +69,16 @@ func TestCoordinatorContinuity(t *testing.T) {
 		}
 	}
 
-	// The first coordinator leaves; a colleague of the organisation carries on and closes.
+	// The first coordinator leaves; a colleague of the organisation takes the
+	// meeting over (explicitly: until then it is not theirs to run), carries on and closes.
+	var me1, me2 struct{ ID string }
+	first.call("GET", "/api/auth/me", nil, &me1, 200)
+	second.call("GET", "/api/auth/me", nil, &me2, 200)
 	tabA.Close()
 	tabB.Close()
 	other := second.connect(m.ID, "")
+	refused(t, other, "plan.details.set", map[string]string{"regisseurPartyId": party["Gebiedsteam"]}, meeting.ECodeForbidden)
+	must(t, other, "meeting.takeover", map[string]string{"fromUserId": me1.ID})
 	must(t, other, "plan.details.set", map[string]string{"regisseurPartyId": party["Gebiedsteam"], "regisseurRole": "Wijkcoach", "nextEvaluation": "2027-03-04"})
 	must(t, other, "meeting.close", map[string]any{})
 	if v := first.snapshot(m.ID); v.Phase != meeting.PhaseClosed {
@@ -80,9 +86,6 @@ func TestCoordinatorContinuity(t *testing.T) {
 	}
 
 	// The audit log names each coordinator for the commands they sent.
-	var me1, me2 struct{ ID string }
-	first.call("GET", "/api/auth/me", nil, &me1, 200)
-	second.call("GET", "/api/auth/me", nil, &me2, 200)
 	var list []struct{ ID, FamilyID string }
 	first.call("GET", "/api/meetings", nil, &list, 200)
 	family := ""

@@ -73,6 +73,12 @@ var accountSeq int
 
 func (s *testServer) coordinator(org string) *coordinator {
 	s.t.Helper()
+	return s.coordinatorNamed(org, "Coördinator")
+}
+
+// coordinatorNamed signs in a new coordinator of org with the given name.
+func (s *testServer) coordinatorNamed(org, name string) *coordinator {
+	s.t.Helper()
 	accountSeq++
 	email := fmt.Sprintf("coordinator%d@example.org", accountSeq)
 	hash, err := httpapi.HashPassword("een-lang-wachtwoord")
@@ -80,7 +86,7 @@ func (s *testServer) coordinator(org string) *coordinator {
 		s.t.Fatal(err)
 	}
 	ctx := context.Background()
-	u := store.User{Email: email, Name: "Coördinator", Role: "coordinator", PasswordHash: hash}
+	u := store.User{Email: email, Name: name, Role: "coordinator", PasswordHash: hash}
 	if o, err := s.main.Store.FindOrganisationByName(ctx, org); err == nil {
 		u.OrganisationID = o.ID
 		_, err = s.main.Store.CreateUser(ctx, u)

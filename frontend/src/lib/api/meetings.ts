@@ -12,6 +12,8 @@ export interface MeetingSummary {
   joinCode: string;
   /** The meeting a follow-up was made from; '' for a first meeting. */
   followsMeetingId: string;
+  /** A closed meeting that ended without a plan (meeting.abandon). */
+  endedWithoutPlan?: boolean;
 }
 
 export interface NewMeeting {

@@ -172,6 +172,21 @@ describe('reduce', () => {
     expect(s.meeting?.versions).toHaveLength(1);
   });
 
+  it('lead.changed names the new lead; a meeting ended without a plan keeps no plan version', () => {
+    const s = run(
+      { type: 'snapshot', seq: 9, meeting: meeting({ phase: 'worries', lead: { userId: 'u1', name: 'Anna' } }) },
+      { type: 'event', seq: 10, name: 'lead.changed', data: { lead: { userId: 'u2', name: 'Bram' }, previous: { userId: 'u1', name: 'Anna' }, reason: 'takeover' } },
+      { type: 'event', seq: 11, name: 'meeting.abandoned', data: { ending: { reason: 'coordinator_gone', note: '', at: '2026-12-02T10:00:00Z', by: { userId: 'u2', name: 'Bram' } } } },
+      { type: 'event', seq: 12, name: 'meeting.updated', data: { meeting: { ...meeting(), phase: 'closed', endedWithoutPlan: true } } },
+    );
+    expect(s.meeting?.lead).toEqual({ userId: 'u2', name: 'Bram' });
+    expect(s.meeting?.ending?.reason).toBe('coordinator_gone');
+    expect(s.meeting?.ending?.by.name).toBe('Bram');
+    expect(s.meeting?.phase).toBe('closed');
+    expect(s.meeting?.endedWithoutPlan).toBe(true);
+    expect(s.meeting?.versions).toEqual([]);
+  });
+
   it('a fresh snapshot replaces everything', () => {
     const s = run(
       { type: 'snapshot', seq: 9, meeting: meeting({ items: [worry('w1')] }) },

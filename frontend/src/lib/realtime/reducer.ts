@@ -4,7 +4,9 @@ import type {
   Agreement,
   Dissent,
   DraftCount,
+  Ending,
   Item,
+  Lead,
   MeetingHeader,
   MeetingView,
   Participant,
@@ -92,6 +94,10 @@ export function applyEvent(m: MeetingView, name: string, data: Record<string, un
       return { ...m, round: data.round as Round };
     case 'review.updated':
       return { ...m, review: data.review as Review };
+    case 'lead.changed':
+      return { ...m, lead: data.lead as Lead };
+    case 'meeting.abandoned':
+      return { ...m, ending: data.ending as Ending };
     default:
       return applySafetyEvent(m, name, data);
   }

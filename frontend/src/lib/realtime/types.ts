@@ -195,6 +195,29 @@ export interface MeetingView {
   safety?: SafetyView;
   online: string[];
   seq: number;
+  /** A closed meeting that ended with meeting.abandon: it has no plan. */
+  endedWithoutPlan?: boolean;
+  /** Coordinators only: who runs the meeting; absent until someone does. */
+  lead?: Lead;
+  /** Coordinators only: how a meeting ended without a plan. */
+  ending?: Ending;
+}
+
+/** The coordinator who runs a live meeting. */
+export interface Lead {
+  userId: string;
+  name: string;
+}
+
+/** The fixed reasons a meeting can end without a plan (the list is in the console's AbandonPanel). */
+export type AbandonReason = 'family_absent' | 'stopped_early' | 'coordinator_gone' | 'made_by_mistake' | 'other';
+
+/** How a meeting ended without a plan. */
+export interface Ending {
+  reason: AbandonReason;
+  note: string;
+  at: string;
+  by: Lead;
 }
 
 /** The fields of a meeting that `meeting.updated` carries. */
