@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestParseHeardAnswer(t *testing.T) {
@@ -133,4 +134,47 @@ func TestSummariseHeard(t *testing.T) {
 			t.Fatal("the summary depends on the order of the answers, so it could tell who answered first")
 		}
 	})
+}
+
+func TestHeardWindow(t *testing.T) {
+	closed := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+	m := &Meeting{
+		Header:  Header{Phase: PhaseClosed},
+		Parties: []Party{{ID: "fam", Kind: KindFamily}, {ID: "net", Kind: KindNetwork}, {ID: "pro", Kind: KindProfessional}},
+		Participants: []Participant{
+			{ID: "p1", PartyID: "fam", Status: StatusAdmitted}, {ID: "p2", PartyID: "net", Status: StatusAdmitted},
+			{ID: "p3", PartyID: "pro", Status: StatusAdmitted}, {ID: "p4", PartyID: "fam", Status: StatusRemoved},
+		},
+		Versions: []PlanVersion{{Number: 1, ClosedAt: closed}},
+	}
+	if n := m.HeardEligible(); n != 2 {
+		t.Fatalf("eligible = %d, want 2 (family and network, admitted)", n)
+	}
+	tests := []struct {
+		name    string
+		phase   Phase
+		now     time.Time
+		answers int
+		code    string
+		settled bool
+	}{
+		{"OpenJustClosed", PhaseClosed, closed, 0, "", false},
+		{"OpenOneAnswer", PhaseClosed, closed.AddDate(0, 0, 13), 1, "", false},
+		{"SettledEveryoneAnswered", PhaseClosed, closed.Add(time.Hour), 2, "", true},
+		{"ErrEndedAfterDays", PhaseClosed, closed.AddDate(0, 0, HeardOpenDays), 1, ECodeWrongPhase, true},
+		{"ErrNotClosed", PhasePlan, closed, 0, ECodeWrongPhase, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			mm := *m
+			mm.Phase = tc.phase
+			err := mm.HeardOpen(tc.now)
+			if ErrorCode(err) != tc.code && !(tc.code == "" && err == nil) {
+				t.Fatalf("open: err = %v, want code %q", err, tc.code)
+			}
+			if got := mm.HeardSettled(tc.answers, tc.now); got != tc.settled {
+				t.Fatalf("settled = %v, want %v", got, tc.settled)
+			}
+		})
+	}
 }
