@@ -98,6 +98,7 @@ func (m *Meeting) MayAnswerHeard(participantID string, answered bool) error {
 type HeardSummary struct {
 	Answers   int                    `json:"answers"`
 	Shown     bool                   `json:"shown"` // false: fewer than MinHeardShown answers, nothing else is filled
+	Open      bool                   `json:"open"`  // the check still takes answers (see HeardSettled): nothing else is filled
 	Scores    map[string]HeardCounts `json:"scores"`
 	MeanMark  float64                `json:"meanMark"`
 	Marks     [11]int                `json:"marks"` // how many gave each mark 0-10
@@ -198,4 +199,49 @@ func (m *Meeting) HeardSettled(answers int, now time.Time) bool {
 		return false
 	}
 	return answers >= m.HeardEligible() || m.HeardOpen(now) != nil
+}
+
+// SummariseHeardAt summarises one meeting's answers as every view shows them:
+// only their number while its check still takes answers, and below MinHeardShown.
+func (m *Meeting) SummariseHeardAt(answers []HeardAnswer, now time.Time) HeardSummary {
+	if !m.HeardSettled(len(answers), now) {
+		return HeardSummary{Answers: len(answers), Open: true, Scores: map[string]HeardCounts{}, Sentences: []string{}}
+	}
+	return SummariseHeard(answers)
+}
+
+// HeardOverview is the check over an organisation's meetings: one summary of
+// the answers of every meeting whose check is over with at least MinHeardShown
+// answers. A meeting with fewer is left out altogether: in a sum over
+// meetings, its answers would still show as the difference its check made.
+type HeardOverview struct {
+	Meetings int          `json:"meetings"` // meetings whose answers the summary holds
+	Open     int          `json:"open"`     // closed meetings whose check still takes answers
+	TooFew   int          `json:"tooFew"`   // meetings whose check is over with too few answers: left out
+	Summary  HeardSummary `json:"summary"`
+}
+
+// OrganisationHeard sums up the check over meetings; answers are per meeting id.
+func OrganisationHeard(families []FamilyMeetings, answers map[string][]HeardAnswer, now time.Time) HeardOverview {
+	var out HeardOverview
+	var pool []HeardAnswer
+	for _, f := range families {
+		for _, m := range f.Meetings {
+			if m.HeardClosedAt().IsZero() {
+				continue
+			}
+			as := answers[m.ID]
+			switch {
+			case !m.HeardSettled(len(as), now):
+				out.Open++
+			case len(as) < MinHeardShown:
+				out.TooFew++
+			default:
+				out.Meetings++
+				pool = append(pool, as...)
+			}
+		}
+	}
+	out.Summary = SummariseHeard(pool)
+	return out
 }

@@ -178,3 +178,49 @@ func TestHeardWindow(t *testing.T) {
 		})
 	}
 }
+
+func TestOrganisationHeard(t *testing.T) {
+	closed := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+	now := closed.Add(48 * time.Hour)
+	a := func(mark int, sentence string) HeardAnswer {
+		return HeardAnswer{Scores: map[string]int{"heard": 3, "safe": 2, "time": 1, "goals": 3}, Mark: mark, Sentence: sentence}
+	}
+	// closedWith is a closed meeting with n admitted family members.
+	closedWith := func(id string, n int, at time.Time) *Meeting {
+		m := &Meeting{Header: Header{ID: id, Phase: PhaseClosed}, Parties: []Party{{ID: "fam", Kind: KindFamily}},
+			Versions: []PlanVersion{{Number: 1, ClosedAt: at}}}
+		for i := 0; i < n; i++ {
+			m.Participants = append(m.Participants, Participant{ID: id + string(rune('a'+i)), PartyID: "fam", Status: StatusAdmitted})
+		}
+		return m
+	}
+	full := closedWith("m1", 3, closed)                    // all three answered: in
+	open := closedWith("m2", 4, closed)                    // three of four answered, days left: open
+	few := closedWith("m3", 2, closed)                     // both answered, but two: too few
+	late := closedWith("m4", 5, closed.AddDate(0, 0, -30)) // three of five, the days ran out: in
+	running := &Meeting{Header: Header{ID: "m5", Phase: PhasePlan}}
+	answers := map[string][]HeardAnswer{
+		"m1": {a(8, "Goed"), a(6, ""), a(7, "")},
+		"m2": {a(1, "Niet gehoord"), a(2, ""), a(3, "")},
+		"m3": {a(10, "Top"), a(9, "")},
+		"m4": {a(5, "Gaat wel"), a(5, ""), a(5, "")},
+	}
+	got := OrganisationHeard([]FamilyMeetings{{Meetings: []*Meeting{full, open}}, {Meetings: []*Meeting{few, late, running}}}, answers, now)
+	if got.Meetings != 2 || got.Open != 1 || got.TooFew != 1 {
+		t.Fatalf("meetings %d open %d tooFew %d, want 2 1 1", got.Meetings, got.Open, got.TooFew)
+	}
+	if got.Summary.Answers != 6 || got.Summary.MeanMark != 6 {
+		t.Fatalf("summary %+v, want the 6 answers of m1 and m4 with mean 6", got.Summary)
+	}
+	for _, s := range got.Summary.Sentences {
+		if s == "Niet gehoord" || s == "Top" {
+			t.Fatalf("sentence %q of a meeting left out is in the summary", s)
+		}
+	}
+	if s := open.SummariseHeardAt(answers["m2"], now); !s.Open || s.Shown || s.Answers != 3 || len(s.Sentences) != 0 {
+		t.Fatalf("open meeting's own summary %+v, want only its count", s)
+	}
+	if s := full.SummariseHeardAt(answers["m1"], now); s.Open || !s.Shown || s.MeanMark != 7 {
+		t.Fatalf("settled meeting's own summary %+v", s)
+	}
+}
