@@ -175,3 +175,19 @@ func (s *Server) heardOverview(c *fiber.Ctx, orgID string) (meeting.HeardOvervie
 	}
 	return meeting.OrganisationHeard(fams, answers, time.Now()), nil
 }
+
+// heardSummaries is each meeting's summary of the check, as meetingHeard shows it.
+func (s *Server) heardSummaries(c *fiber.Ctx, orgID string, fams []meeting.FamilyMeetings) (map[string]meeting.HeardSummary, error) {
+	answers, err := s.store.HeardAnswers(c.UserContext(), orgID)
+	if err != nil {
+		return nil, err
+	}
+	now := time.Now()
+	out := map[string]meeting.HeardSummary{}
+	for _, f := range fams {
+		for _, m := range f.Meetings {
+			out[m.ID] = m.SummariseHeardAt(answers[m.ID], now)
+		}
+	}
+	return out, nil
+}

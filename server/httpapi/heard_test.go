@@ -340,6 +340,10 @@ func TestHeardLinksNoAnswerToAPerson(t *testing.T) {
 	}
 	// Views that show people show no answer.
 	_, measures := es.fetch("/api/families/"+es.info.FamilyID+"/measures.csv", 200)
+	// The pilot measures hold the aggregate: 4 answers, "yes" 4, 0, 0, 4 times, mean mark 6.
+	if !strings.Contains(string(measures), ","+es.info.ID+",") || !strings.Contains(string(measures), ",4,4,0,0,4,6.0\r\n") {
+		t.Fatalf("measures CSV lacks the check's aggregate:\n%s", measures)
+	}
 	others := map[string][]byte{
 		"snapshot":       es.send("GET", "/api/meetings/"+es.info.ID+"/snapshot", nil, 200),
 		"family export":  es.send("GET", "/api/families/"+es.info.FamilyID+"/export.json", nil, 200),
