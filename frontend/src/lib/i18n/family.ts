@@ -8,7 +8,7 @@
 export const FAMILY_PREFIXES = [
   'app.', 'lang.', 'action.', 'error.', 'conn.', 'announce.', 'phase.', 'kind.', 'status.', 'domain.', 'outcome.',
   'items.', 'itemKind.', 'join.', 'phone.', 'plan.', 'rank.', 'ranking.', 'review.', 'changes.', 'table.', 'top3.',
-  'a11y.', 'err.code.', 'safety.condition.',
+  'a11y.', 'err.code.', 'safety.condition.', 'heard.',
 ];
 
 /** Error reasons a phone can meet (the others come from the console's own actions). */
@@ -61,6 +61,15 @@ export const CONSOLE_ONLY = [
  */
 export function isSafetyText(k: string): boolean {
   return (k.startsWith('safety.') && isFamilyKey(k)) || SAFETY_ERRORS.includes(k);
+}
+
+/**
+ * Texts of the "were you heard?" check. Only its own page shows them, after the
+ * close, so the build puts them in a catalogue part of their own (?heard) that
+ * only that page loads (useHeardTexts).
+ */
+export function isHeardText(k: string): boolean {
+  return k.startsWith('heard.');
 }
 
 /** Whether a family can see the text with this key (catalogue metadata, "_meta", counts as one). */
