@@ -304,7 +304,9 @@ func TestHeardLinksNoAnswerToAPerson(t *testing.T) {
 	if err := phone.Hello("", "", 0); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ws.WaitFor(func(f wsclient.Frame) bool { return f.Type == "presence" && strings.Contains(string(f.Raw), ht.ids["Sanne"]) }, 10*time.Second); err != nil {
+	if _, err := ws.WaitFor(func(f wsclient.Frame) bool {
+		return f.Type == "presence" && strings.Contains(string(f.Raw), ht.ids["Sanne"])
+	}, 10*time.Second); err != nil {
 		t.Fatalf("no presence frame after the answers: %v", err)
 	}
 	if _, err := phone.WaitFor(func(f wsclient.Frame) bool { return f.Type == "snapshot" }, 10*time.Second); err != nil {

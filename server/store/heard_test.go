@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"errors"
+	"fmt"
 	"sort"
 	"strings"
 	"testing"
@@ -148,5 +149,53 @@ func TestHeard(t *testing.T) {
 				}
 			}
 		})
+	})
+}
+
+// TestHeardAtOnce answers a meeting's check from many phones at once, and from
+// one phone twice at once: every answer is kept once, with its marker, though
+// each answer rewrites all of the meeting's answers.
+func TestHeardAtOnce(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		org, info := fixture(t, s)
+		const n = 8
+		errs := make(chan error, n+1)
+		for i := 0; i < n; i++ {
+			pid := fmt.Sprintf("p%d", i)
+			go func() {
+				errs <- s.AnswerHeard(ctx, org.ID, info.ID, pid, heardAnswer(3, 2, 1, 3, i, "zin "+pid), heardAudit(org, info, pid))
+			}()
+		}
+		// p0 a second time, racing its first answer.
+		go func() {
+			errs <- s.AnswerHeard(ctx, org.ID, info.ID, "p0", heardAnswer(1, 1, 1, 1, 10, "nog eens"), heardAudit(org, info, "p0"))
+		}()
+		refused := 0
+		for i := 0; i < n+1; i++ {
+			if err := <-errs; errors.Is(err, store.ErrHeardAlready) {
+				refused++
+			} else if err != nil {
+				t.Fatal(err)
+			}
+		}
+		if refused != 1 {
+			t.Fatalf("%d answers refused, want the one second answer", refused)
+		}
+		got, err := s.HeardAnswers(ctx, org.ID, info.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		markers, _ := store.StringsForTest(s, `SELECT participant_id FROM heard_markers WHERE meeting_id = ?`, info.ID)
+		if len(got[info.ID]) != n || len(markers) != n {
+			t.Fatalf("%d answers and %d markers, want %d of each", len(got[info.ID]), len(markers), n)
+		}
+		marks := map[int]bool{}
+		for _, a := range got[info.ID] {
+			marks[a.Mark] = true
+		}
+		// p1..p7 gave marks 1..7; p0 gave 0 first and 10 the second time: one of them counts.
+		if len(marks) != n || marks[0] == marks[10] {
+			t.Fatalf("marks %v: an answer was lost or doubled", marks)
+		}
 	})
 }
