@@ -120,7 +120,7 @@ test('family and network say whether they were heard; the coordinator sees the a
   await expect(coord.getByRole('heading', { name: 'Het gesprek is afgesloten' })).toBeVisible();
 
   // After the close the family and the neighbour are asked; the professional is not.
-  const link = (page: Page) => page.getByRole('link', { name: 'Vertel hoe het gesprek voor jou was' });
+  const link = (page: Page) => page.getByRole('link', { name: 'Hoe was het gesprek voor jou?' });
   for (const name of ['Sanne', 'Jan', 'Ria']) await expect(link(phones[name]!)).toBeVisible();
   await expect(phones.Petra!.getByRole('heading', { name: 'Het plan is klaar' })).toBeVisible();
   await expect(link(phones.Petra!)).toHaveCount(0);

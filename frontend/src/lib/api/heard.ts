@@ -1,5 +1,7 @@
-// The "were you heard?" check (docs/privacy.md): a phone's one answer after the
-// close, sent with the participant cookie; and the coordinator's summaries.
+// The "were you heard?" check on the phone (docs/privacy.md): where this person
+// stands, and their one answer after the close, sent with the participant cookie.
+// The coordinator's summaries are in heardSummary.ts: the phone's chunk shares
+// nothing with the console.
 import { request } from './http';
 
 export const HEARD_QUESTIONS = ['heard', 'safe', 'time', 'goals'] as const;
@@ -14,40 +16,7 @@ export interface HeardAnswer {
   sentence: string;
 }
 
-export interface HeardCounts {
-  no: number;
-  little: number;
-  yes: number;
-}
-
-/** A summary of answers: only the count unless shown (3 answers or more, check over). */
-export interface HeardSummary {
-  answers: number;
-  shown: boolean;
-  open: boolean;
-  scores: Partial<Record<HeardQuestion, HeardCounts>>;
-  meanMark: number;
-  marks: number[];
-  sentences: string[];
-}
-
-export interface HeardOverview {
-  meetings: number;
-  open: number;
-  tooFew: number;
-  summary: HeardSummary;
-}
-
-export interface MeetingHeard {
-  meetingId: string;
-  eligible: number;
-  days: number;
-  summary: HeardSummary;
-}
-
 const base = (meetingId: string) => `/api/meetings/${encodeURIComponent(meetingId)}/heard`;
 
 export const heardState = (meetingId: string) => request<{ state: HeardState }>('GET', base(meetingId));
 export const answerHeard = (meetingId: string, a: HeardAnswer) => request<{ state: HeardState }>('POST', base(meetingId), a);
-export const meetingHeard = (meetingId: string) => request<MeetingHeard>('GET', `${base(meetingId)}/summary`);
-export const heardOverview = () => request<HeardOverview>('GET', '/api/heard');
