@@ -154,8 +154,16 @@ test('family and network say whether they were heard; the coordinator sees the a
 
   await link(phones.Jan!).click();
   await answer(phones.Jan!, ['Een beetje', 'Nee', 'Nee', 'Een beetje'], 5, '');
-  await link(phones.Ria!).click();
-  await answer(phones.Ria!, ['Ja', 'Ja', 'Ja', 'Nee'], 9, 'Fijn dat ik mocht meepraten');
+  // Ria reads the questions in Arabic first: the check's own texts load in that language, right to left.
+  const ria = phones.Ria!;
+  await link(ria).click();
+  await ria.getByLabel('Taal').selectOption('ar');
+  await expect(ria.getByRole('heading', { name: 'كيف كان الاجتماع بالنسبة لك؟' })).toBeVisible();
+  await expect(ria.getByRole('group', { name: 'هل استمع إليك الآخرون؟' }).getByRole('radio', { name: 'نعم' })).toBeVisible();
+  await expect(ria.locator('html')).toHaveAttribute('dir', 'rtl');
+  await checkSurfaces('heard-05-arabic', [{ name: 'phone-ria', page: ria }]);
+  await ria.getByLabel('اللغة').selectOption('nl');
+  await answer(ria, ['Ja', 'Ja', 'Ja', 'Nee'], 9, 'Fijn dat ik mocht meepraten');
 
   // Everyone who may answer did: the aggregate, without names.
   await coord.reload();
