@@ -351,6 +351,8 @@ func TestHeardLinksNoAnswerToAPerson(t *testing.T) {
 		"family export":  es.send("GET", "/api/families/"+es.info.FamilyID+"/export.json", nil, 200),
 		"audit log":      es.send("GET", "/api/families/"+es.info.FamilyID+"/audit", nil, 200),
 		"measures CSV":   measures,
+		"plan JSON":      func() []byte { _, b := es.fetch("/api/meetings/"+es.info.ID+"/export.json", 200); return b }(),
+		"plan Markdown":  func() []byte { _, b := es.fetch("/api/meetings/"+es.info.ID+"/export.md", 200); return b }(),
 		"phone snapshot": func() []byte { _, _, b := ht.as("Sanne", "GET", "/api/meetings/"+es.info.ID+"/snapshot", ""); return b }(),
 	}
 	for view, body := range others {
