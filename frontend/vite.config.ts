@@ -5,7 +5,7 @@ import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import type { Plugin } from 'vite';
-import { isFamilyKey, isSafetyText } from './src/lib/i18n/family';
+import { isFamilyKey, isHeardText, isSafetyText } from './src/lib/i18n/family';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 // The Go server the dev server forwards /api (REST and websocket) to.
@@ -14,7 +14,8 @@ const api = process.env.TAFEL_DEV_API ?? 'http://127.0.0.1:8080';
 /**
  * A catalogue imported with ?family keeps only the texts a family can see
  * (src/lib/i18n/family.ts), less those of the Signs of Safety shape; ?safety keeps
- * only those, for a phone in a Signs of Safety meeting.
+ * only those, for a phone in a Signs of Safety meeting; ?heard keeps only the texts
+ * of the "were you heard?" check, for its own page.
  */
 export function familyCatalogues(): Plugin {
   return {
@@ -22,12 +23,12 @@ export function familyCatalogues(): Plugin {
     enforce: 'pre',
     async load(id) {
       const [file, query] = id.split('?');
-      if ((query !== 'family' && query !== 'safety') || !file?.endsWith('.json')) return null;
+      if ((query !== 'family' && query !== 'safety' && query !== 'heard') || !file?.endsWith('.json')) return null;
       const all = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
-      const keep = query === 'safety' ? isSafetyText : (k: string) => isFamilyKey(k) && !isSafetyText(k);
-      // Still JSON: Vite's own JSON plugin turns it into a module. The metadata
-      // (_meta: who wrote and who checked the texts) is for people and tests, never
-      // shown, so a phone does not download it.
+      const keep =
+        query === 'safety' ? isSafetyText : query === 'heard' ? isHeardText : (k: string) => isFamilyKey(k) && !isSafetyText(k) && !isHeardText(k);
+      // Still JSON: Vite's own JSON plugin turns it into a module. The translators'
+      // notes (_meta) are no text: a phone does not download them.
       return JSON.stringify(Object.fromEntries(Object.entries(all).filter(([k]) => !k.startsWith('_') && keep(k))));
     },
   };

@@ -2,6 +2,10 @@
 // phone can load (the entry, the join page, the meeting view, the "what changed"
 // view, what they import, JS and CSS) plus the largest of the seven catalogues,
 // gzipped, is at most 50 KB; the join page loads none of the meeting view.
+// The "were you heard?" check is a page of its own after the close (/m/{id}/heard):
+// a session there loads the entry, the join page's code, the check and its
+// imports, the largest catalogue and the largest of the check's catalogue parts,
+// also at most 50 KB; the meeting view loads none of it.
 // Reads the build output in frontend/dist, running the same build as
 // `npm run build` first when there is none.
 import { existsSync, readFileSync } from 'node:fs';
@@ -15,7 +19,10 @@ const LIMIT = 50 * 1024;
 const PHONE = 'src/lib/components/phone/PhoneApp.svelte';
 const MEETING = 'src/lib/components/phone/PhoneMeeting.svelte';
 const WHAT_CHANGED = 'src/lib/components/WhatChanged.svelte';
-const CATALOGUES = ['nl', 'en', 'ar', 'tr', 'pl', 'uk', 'ti'].map((l) => `src/lib/i18n/${l}.json?family`);
+const HEARD = 'src/lib/components/phone/HeardCheck.svelte';
+const LANGS = ['nl', 'en', 'ar', 'tr', 'pl', 'uk', 'ti'];
+const CATALOGUES = LANGS.map((l) => `src/lib/i18n/${l}.json?family`);
+const HEARD_TEXTS = LANGS.map((l) => `src/lib/i18n/${l}.json?heard`);
 const gz = (f: string) => gzipSync(readFileSync(join(dist, f)), { level: 9 }).length;
 
 interface Chunk {
@@ -82,6 +89,29 @@ describe('phone bundle', () => {
         `catalogues ${sizes.map((s) => `${s.c.slice(13, 15)} ${(s.size / 1024).toFixed(1)}`).join(', ')} KB`,
     );
     expect(code + largest).toBeLessThanOrEqual(LIMIT);
+  });
+
+  it('the check\'s page is at most 50 KB gzipped, with the largest catalogue and its largest part', () => {
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Record<string, Chunk>;
+    const files = staticClosure(manifest, ['index.html', PHONE, HEARD]);
+    let code = 0;
+    for (const f of files) code += gz(f);
+    const largest = Math.max(...CATALOGUES.map((c) => gz(manifest[c]!.file)));
+    const part = Math.max(...HEARD_TEXTS.map((c) => gz(manifest[c]!.file)));
+    console.log(`check page: ${(code / 1024).toFixed(1)} KB gzipped in ${files.size} files, texts ${(largest / 1024).toFixed(1)} + ${(part / 1024).toFixed(1)} KB`);
+    expect(part).toBeGreaterThan(0);
+    expect(code + largest + part).toBeLessThanOrEqual(LIMIT);
+  });
+
+  it('the meeting view loads neither the check nor its texts', () => {
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Record<string, Chunk>;
+    const files = staticClosure(manifest, ['index.html', PHONE, MEETING, WHAT_CHANGED]);
+    expect(files.has(manifest[keyOf(manifest, HEARD)]!.file)).toBe(false);
+    expect(HEARD_TEXTS.filter((c) => files.has(manifest[c]!.file))).toEqual([]);
+    // The check's texts are in no family catalogue: the meeting view never downloads them.
+    const nl = readFileSync(join(dist, manifest[CATALOGUES[0]!]!.file), 'utf8');
+    expect(nl).not.toContain('heard.q.heard');
+    expect(readFileSync(join(dist, manifest[HEARD_TEXTS[0]!]!.file), 'utf8')).toContain('heard.q.heard');
   });
 
   it('the join page loads neither the meeting view nor the "what changed" view', () => {

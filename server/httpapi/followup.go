@@ -111,7 +111,12 @@ func (s *Server) familyMeasures(c *fiber.Ctx) error {
 		Detail: "measures.csv"}); err != nil {
 		return err
 	}
-	return sendCSV(c, export.MeasuresFilename(fm.FamilyLabel, today()), export.WriteMeasuresCSV([]meeting.FamilyMeetings{fm}))
+	fams := []meeting.FamilyMeetings{fm}
+	heard, err := s.heardSummaries(c, u.OrganisationID, fams)
+	if err != nil {
+		return err
+	}
+	return sendCSV(c, export.MeasuresFilename(fm.FamilyLabel, today()), export.WriteMeasuresCSV(fams, heard))
 }
 
 // organisationFamilies returns every family of the coordinator's organisation,
@@ -188,7 +193,11 @@ func (s *Server) organisationMeasures(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	return sendCSV(c, export.MeasuresFilename("", today()), export.WriteMeasuresCSV(fams))
+	heard, err := s.heardSummaries(c, currentUser(c).OrganisationID, fams)
+	if err != nil {
+		return err
+	}
+	return sendCSV(c, export.MeasuresFilename("", today()), export.WriteMeasuresCSV(fams, heard))
 }
 
 func sendCSV(c *fiber.Ctx, filename string, body []byte) error {

@@ -191,9 +191,11 @@ func TestFollowUpRoutes(t *testing.T) {
 				t.Errorf("Content-Type = %q", got)
 			}
 			lines := strings.Split(strings.TrimSuffix(string(body), "\r\n"), "\r\n")
-			want := []string{"\uFEFFfamily,meeting_id,meeting_date,meeting_title,phase,follow_up,parties_invited,parties_present,people_present,family_people,network_people,professional_people",
-				"Gezin J.," + es.info.ID + ",2026-12-01,Top-3-gesprek,closed,no,2,2,2,1,0,1",
-				"Gezin J.," + created.ID + ",2027-03-01,Vervolggesprek,review,yes,2,0,0,0,0,0"}
+			want := []string{"\uFEFFfamily,meeting_id,meeting_date,meeting_title,phase,follow_up,parties_invited,parties_present,people_present,family_people,network_people,professional_people," +
+				"heard_answers,heard_yes,safe_yes,time_yes,goals_yes,heard_mean_mark",
+				// Closed, nobody answered the check yet: its count only.
+				"Gezin J.," + es.info.ID + ",2026-12-01,Top-3-gesprek,closed,no,2,2,2,1,0,1,0,,,,,",
+				"Gezin J.," + created.ID + ",2027-03-01,Vervolggesprek,review,yes,2,0,0,0,0,0,,,,,,"}
 			if strings.Join(lines, "\n") != strings.Join(want, "\n") {
 				t.Errorf("%s:\n%s\nwant\n%s", tc.path, strings.Join(lines, "\n"), strings.Join(want, "\n"))
 			}

@@ -123,6 +123,7 @@ func (s *Server) routes(dist fs.FS) {
 	s.exportRoutes(api)
 	s.followUpRoutes(api)
 	s.safetyRoutes(api)
+	s.heardRoutes(api)
 
 	api.Get("/join/:code", s.joinInfo)
 	api.Post("/join/:code", s.join)

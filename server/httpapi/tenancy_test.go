@@ -295,6 +295,27 @@ var routeCases = map[string]routeCase{
 		wantStatus(t, ts, 404, "POST", "/api/meetings/"+a.meetingID+"/parties", b.cookie, map[string]string{"name": "Buurvrouw", "kind": "network"})
 		wantStatus(t, ts, 401, "POST", "/api/meetings/"+a.meetingID+"/parties", "Bearer "+a.token, map[string]string{"name": "Buurvrouw", "kind": "network"})
 	},
+	"GET /api/heard": func(t *testing.T, ts *tenancyServer, a, b tenant) {
+		wantStatus(t, ts, 401, "GET", "/api/heard", "Bearer "+a.token, nil)
+		if body := wantStatus(t, ts, 200, "GET", "/api/heard", b.cookie, nil); strings.Contains(string(body), a.meetingID) {
+			t.Fatalf("B's check overview names A's meeting: %s", body)
+		}
+	},
+	"GET /api/meetings/:id/heard": func(t *testing.T, ts *tenancyServer, a, b tenant) {
+		wantStatus(t, ts, 404, "GET", "/api/meetings/"+a.meetingID+"/heard", "Bearer "+b.token, nil)
+		wantStatus(t, ts, 401, "GET", "/api/meetings/"+a.meetingID+"/heard", b.cookie, nil)
+		wantStatus(t, ts, 200, "GET", "/api/meetings/"+a.meetingID+"/heard", "Bearer "+a.token, nil)
+	},
+	"POST /api/meetings/:id/heard": func(t *testing.T, ts *tenancyServer, a, b tenant) {
+		body := map[string]any{"scores": map[string]int{"heard": 3, "safe": 3, "time": 3, "goals": 3}, "mark": 8}
+		wantStatus(t, ts, 404, "POST", "/api/meetings/"+a.meetingID+"/heard", "Bearer "+b.token, body)
+		wantStatus(t, ts, 401, "POST", "/api/meetings/"+a.meetingID+"/heard", b.cookie, body)
+	},
+	"GET /api/meetings/:id/heard/summary": func(t *testing.T, ts *tenancyServer, a, b tenant) {
+		wantStatus(t, ts, 404, "GET", "/api/meetings/"+a.meetingID+"/heard/summary", b.cookie, nil)
+		wantStatus(t, ts, 401, "GET", "/api/meetings/"+a.meetingID+"/heard/summary", "Bearer "+a.token, nil)
+		wantStatus(t, ts, 200, "GET", "/api/meetings/"+a.meetingID+"/heard/summary", a.cookie, nil)
+	},
 	"GET /api/meetings/:id/snapshot": func(t *testing.T, ts *tenancyServer, a, b tenant) {
 		wantStatus(t, ts, 404, "GET", "/api/meetings/"+a.meetingID+"/snapshot", b.cookie, nil)
 		wantStatus(t, ts, 404, "GET", "/api/meetings/"+a.meetingID+"/snapshot", "Bearer "+b.token, nil)

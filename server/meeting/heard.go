@@ -3,6 +3,7 @@ package meeting
 import (
 	"encoding/json"
 	"sort"
+	"time"
 )
 
 // "Were you heard?": after the meeting closes, each family and network member
@@ -97,6 +98,7 @@ func (m *Meeting) MayAnswerHeard(participantID string, answered bool) error {
 type HeardSummary struct {
 	Answers   int                    `json:"answers"`
 	Shown     bool                   `json:"shown"` // false: fewer than MinHeardShown answers, nothing else is filled
+	Open      bool                   `json:"open"`  // the check still takes answers (see HeardSettled): nothing else is filled
 	Scores    map[string]HeardCounts `json:"scores"`
 	MeanMark  float64                `json:"meanMark"`
 	Marks     [11]int                `json:"marks"` // how many gave each mark 0-10
@@ -142,4 +144,104 @@ func SummariseHeard(answers []HeardAnswer) HeardSummary {
 	s.MeanMark = float64(total) / float64(len(answers))
 	sort.Strings(s.Sentences)
 	return s
+}
+
+// HeardOpenDays is how many days after the close the check takes answers.
+const HeardOpenDays = 14
+
+// MaxHeardBody is the most bytes an answer's JSON may have: four scores, a
+// mark and a sentence of MaxTextLen characters fit in far less.
+const MaxHeardBody = 4 << 10
+
+// HeardClosedAt is when the meeting closed (its last plan version), or zero.
+func (m *Meeting) HeardClosedAt() time.Time {
+	if m.Phase != PhaseClosed || len(m.Versions) == 0 {
+		return time.Time{}
+	}
+	return m.Versions[len(m.Versions)-1].ClosedAt
+}
+
+// HeardEligible counts who may answer the check: the admitted members of a
+// family or network party.
+func (m *Meeting) HeardEligible() int {
+	n := 0
+	for _, p := range m.Participants {
+		if p.Status != StatusAdmitted {
+			continue
+		}
+		if party := m.Party(p.PartyID); party != nil && familySide(party.Kind) {
+			n++
+		}
+	}
+	return n
+}
+
+// HeardOpen says whether the check still takes answers at now: from the close
+// for HeardOpenDays days.
+func (m *Meeting) HeardOpen(now time.Time) error {
+	closed := m.HeardClosedAt()
+	if closed.IsZero() {
+		return Fail(ECodeWrongPhase, "heard_after_close", "the check opens when the meeting is closed")
+	}
+	if !now.Before(closed.AddDate(0, 0, HeardOpenDays)) {
+		return Fail(ECodeWrongPhase, "heard_ended", "the check has ended", "days", HeardOpenDays)
+	}
+	return nil
+}
+
+// HeardSettled says whether a meeting's answers may count in any summary: its
+// check is over, because everyone who may answer did (answers is how many
+// did) or the days ran out. While answers still come in, two looks at a
+// summary would show the newest answer by their difference, and the audit log
+// says who gave it; so until then no summary holds them.
+func (m *Meeting) HeardSettled(answers int, now time.Time) bool {
+	if m.HeardClosedAt().IsZero() {
+		return false
+	}
+	return answers >= m.HeardEligible() || m.HeardOpen(now) != nil
+}
+
+// SummariseHeardAt summarises one meeting's answers as every view shows them:
+// only their number while its check still takes answers, and below MinHeardShown.
+func (m *Meeting) SummariseHeardAt(answers []HeardAnswer, now time.Time) HeardSummary {
+	if !m.HeardSettled(len(answers), now) {
+		return HeardSummary{Answers: len(answers), Open: true, Scores: map[string]HeardCounts{}, Sentences: []string{}}
+	}
+	return SummariseHeard(answers)
+}
+
+// HeardOverview is the check over an organisation's meetings: one summary of
+// the answers of every meeting whose check is over with at least MinHeardShown
+// answers. A meeting with fewer is left out altogether: in a sum over
+// meetings, its answers would still show as the difference its check made.
+type HeardOverview struct {
+	Meetings int          `json:"meetings"` // meetings whose answers the summary holds
+	Open     int          `json:"open"`     // closed meetings whose check still takes answers
+	TooFew   int          `json:"tooFew"`   // meetings whose check is over with too few answers: left out
+	Summary  HeardSummary `json:"summary"`
+}
+
+// OrganisationHeard sums up the check over meetings; answers are per meeting id.
+func OrganisationHeard(families []FamilyMeetings, answers map[string][]HeardAnswer, now time.Time) HeardOverview {
+	var out HeardOverview
+	var pool []HeardAnswer
+	for _, f := range families {
+		for _, m := range f.Meetings {
+			if m.HeardClosedAt().IsZero() {
+				continue
+			}
+			as := answers[m.ID]
+			switch {
+			case !m.HeardSettled(len(as), now):
+				out.Open++
+			case len(as) < MinHeardShown:
+				out.TooFew++
+			default:
+				out.Meetings++
+				pool = append(pool, as...)
+			}
+		}
+	}
+	out.Summary = SummariseHeard(pool)
+	return out
 }

@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestParseHeardAnswer(t *testing.T) {
@@ -133,4 +134,93 @@ func TestSummariseHeard(t *testing.T) {
 			t.Fatal("the summary depends on the order of the answers, so it could tell who answered first")
 		}
 	})
+}
+
+func TestHeardWindow(t *testing.T) {
+	closed := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+	m := &Meeting{
+		Header:  Header{Phase: PhaseClosed},
+		Parties: []Party{{ID: "fam", Kind: KindFamily}, {ID: "net", Kind: KindNetwork}, {ID: "pro", Kind: KindProfessional}},
+		Participants: []Participant{
+			{ID: "p1", PartyID: "fam", Status: StatusAdmitted}, {ID: "p2", PartyID: "net", Status: StatusAdmitted},
+			{ID: "p3", PartyID: "pro", Status: StatusAdmitted}, {ID: "p4", PartyID: "fam", Status: StatusRemoved},
+		},
+		Versions: []PlanVersion{{Number: 1, ClosedAt: closed}},
+	}
+	if n := m.HeardEligible(); n != 2 {
+		t.Fatalf("eligible = %d, want 2 (family and network, admitted)", n)
+	}
+	tests := []struct {
+		name    string
+		phase   Phase
+		now     time.Time
+		answers int
+		code    string
+		settled bool
+	}{
+		{"OpenJustClosed", PhaseClosed, closed, 0, "", false},
+		{"OpenOneAnswer", PhaseClosed, closed.AddDate(0, 0, 13), 1, "", false},
+		{"SettledEveryoneAnswered", PhaseClosed, closed.Add(time.Hour), 2, "", true},
+		{"ErrEndedAfterDays", PhaseClosed, closed.AddDate(0, 0, HeardOpenDays), 1, ECodeWrongPhase, true},
+		{"ErrNotClosed", PhasePlan, closed, 0, ECodeWrongPhase, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			mm := *m
+			mm.Phase = tc.phase
+			err := mm.HeardOpen(tc.now)
+			if ErrorCode(err) != tc.code && !(tc.code == "" && err == nil) {
+				t.Fatalf("open: err = %v, want code %q", err, tc.code)
+			}
+			if got := mm.HeardSettled(tc.answers, tc.now); got != tc.settled {
+				t.Fatalf("settled = %v, want %v", got, tc.settled)
+			}
+		})
+	}
+}
+
+func TestOrganisationHeard(t *testing.T) {
+	closed := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+	now := closed.Add(48 * time.Hour)
+	a := func(mark int, sentence string) HeardAnswer {
+		return HeardAnswer{Scores: map[string]int{"heard": 3, "safe": 2, "time": 1, "goals": 3}, Mark: mark, Sentence: sentence}
+	}
+	// closedWith is a closed meeting with n admitted family members.
+	closedWith := func(id string, n int, at time.Time) *Meeting {
+		m := &Meeting{Header: Header{ID: id, Phase: PhaseClosed}, Parties: []Party{{ID: "fam", Kind: KindFamily}},
+			Versions: []PlanVersion{{Number: 1, ClosedAt: at}}}
+		for i := 0; i < n; i++ {
+			m.Participants = append(m.Participants, Participant{ID: id + string(rune('a'+i)), PartyID: "fam", Status: StatusAdmitted})
+		}
+		return m
+	}
+	full := closedWith("m1", 3, closed)                    // all three answered: in
+	open := closedWith("m2", 4, closed)                    // three of four answered, days left: open
+	few := closedWith("m3", 2, closed)                     // both answered, but two: too few
+	late := closedWith("m4", 5, closed.AddDate(0, 0, -30)) // three of five, the days ran out: in
+	running := &Meeting{Header: Header{ID: "m5", Phase: PhasePlan}}
+	answers := map[string][]HeardAnswer{
+		"m1": {a(8, "Goed"), a(6, ""), a(7, "")},
+		"m2": {a(1, "Niet gehoord"), a(2, ""), a(3, "")},
+		"m3": {a(10, "Top"), a(9, "")},
+		"m4": {a(5, "Gaat wel"), a(5, ""), a(5, "")},
+	}
+	got := OrganisationHeard([]FamilyMeetings{{Meetings: []*Meeting{full, open}}, {Meetings: []*Meeting{few, late, running}}}, answers, now)
+	if got.Meetings != 2 || got.Open != 1 || got.TooFew != 1 {
+		t.Fatalf("meetings %d open %d tooFew %d, want 2 1 1", got.Meetings, got.Open, got.TooFew)
+	}
+	if got.Summary.Answers != 6 || got.Summary.MeanMark != 6 {
+		t.Fatalf("summary %+v, want the 6 answers of m1 and m4 with mean 6", got.Summary)
+	}
+	for _, s := range got.Summary.Sentences {
+		if s == "Niet gehoord" || s == "Top" {
+			t.Fatalf("sentence %q of a meeting left out is in the summary", s)
+		}
+	}
+	if s := open.SummariseHeardAt(answers["m2"], now); !s.Open || s.Shown || s.Answers != 3 || len(s.Sentences) != 0 {
+		t.Fatalf("open meeting's own summary %+v, want only its count", s)
+	}
+	if s := full.SummariseHeardAt(answers["m1"], now); s.Open || !s.Shown || s.MeanMark != 7 {
+		t.Fatalf("settled meeting's own summary %+v", s)
+	}
 }

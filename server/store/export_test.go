@@ -103,3 +103,11 @@ func SchemaForTest(s *Store) (string, error) {
 	}
 	return text, nil
 }
+
+// StringsForTest runs a query that returns one text column, as a database
+// administrator could, and returns its values in the order the database gives.
+func StringsForTest(s *Store, query string, args ...any) ([]string, error) {
+	var out []string
+	err := s.db.Raw(query, args...).Scan(&out).Error
+	return out, err
+}

@@ -46,8 +46,9 @@ func (s *Store) DueForPurge(ctx context.Context, now time.Time, defaultDays int)
 }
 
 // PurgeMeeting deletes a meeting with everything in it (its log, participants,
-// commands and plan versions), and its family when no meeting of it is left,
-// recording the deletion in the audit log in the same transaction.
+// commands, plan versions, and the markers and answers of its "were you
+// heard?" check), and its family when no meeting of it is left, recording the
+// deletion in the audit log in the same transaction.
 func (s *Store) PurgeMeeting(ctx context.Context, p Purged, audit AuditEntry) error {
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := s.deleteMeetingTx(tx, p.MeetingID); err != nil {
@@ -76,7 +77,7 @@ func (s *Store) deleteMeetingTx(tx *gorm.DB, meetingID string) error {
 	if err := s.checkpointTx(tx, r.OrganisationID, r.FamilyID, r.ID, ChainHead{Seq: r.AuditSeq, Hash: r.AuditHash}); err != nil {
 		return err
 	}
-	for _, table := range []string{"meeting_events", "meeting_commands", "participants", "plan_versions"} {
+	for _, table := range []string{"meeting_events", "meeting_commands", "participants", "plan_versions", "heard_markers", "heard_answers"} {
 		if err := tx.Exec("DELETE FROM "+table+" WHERE meeting_id = ?", meetingID).Error; err != nil {
 			return err
 		}

@@ -8,7 +8,7 @@
 export const FAMILY_PREFIXES = [
   'app.', 'lang.', 'action.', 'error.', 'conn.', 'announce.', 'phase.', 'kind.', 'status.', 'domain.', 'outcome.',
   'items.', 'itemKind.', 'join.', 'phone.', 'plan.', 'rank.', 'ranking.', 'review.', 'changes.', 'table.', 'top3.',
-  'a11y.', 'err.code.', 'safety.condition.',
+  'a11y.', 'err.code.', 'safety.condition.', 'heard.',
 ];
 
 /** Error reasons a phone can meet (the others come from the console's own actions). */
@@ -52,6 +52,11 @@ export const FAMILY_KEYS = [
 export const CONSOLE_ONLY = [
   'rank.openTitle', 'rank.resultTitle', 'rank.progress', 'rank.secretNote', 'rank.close', 'rank.optionsTitle',
   'rank.optSingleTop3', 'rank.optPersonTop3', 'top3.perPerson', 'plan.closeEmptyGoals', 'plan.saving', 'plan.saved',
+  // The console's ranking panel and plan editor, the screen's top 3s and the console's review.
+  'rank.notYet', 'rank.everyone', 'top3.family', 'top3.professionals', 'top3.perParty', 'plan.title', 'plan.actions',
+  'plan.what', 'plan.who', 'plan.due', 'plan.status', 'plan.regisseurRole', 'plan.goalPlaceholder', 'plan.addAction',
+  'plan.detailsTitle', 'plan.close', 'plan.closeConfirm', 'plan.closeYes', 'plan.closeNeeds', 'review.title',
+  'review.scoreThen', 'review.scoreNew', 'review.outcome', 'review.note', 'review.outcomeNeeded', 'review.then',
 ];
 
 /**
@@ -61,6 +66,15 @@ export const CONSOLE_ONLY = [
  */
 export function isSafetyText(k: string): boolean {
   return (k.startsWith('safety.') && isFamilyKey(k)) || SAFETY_ERRORS.includes(k);
+}
+
+/**
+ * Texts of the "were you heard?" check. Only its own page shows them, after the
+ * close, so the build puts them in a catalogue part of their own (?heard) that
+ * only that page loads (useHeardTexts).
+ */
+export function isHeardText(k: string): boolean {
+  return k.startsWith('heard.');
 }
 
 /** Whether a family can see the text with this key (catalogue metadata, "_meta", counts as one). */

@@ -1,0 +1,2 @@
+DROP TABLE heard_answers;
+DROP TABLE heard_markers;
