@@ -28,6 +28,7 @@ export const FAMILY_ERRORS = [
 export const SAFETY_ERRORS = [
   'err.score_range', 'err.unknown_scale', 'err.worry_revealed', 'err.source_professional_only', 'err.no_source',
   'err.code.wrong_shape', 'err.code.wording_unchecked', 'err.code.condition_open',
+  'err.condition_reason_required', 'err.condition_owner_only', 'err.too_many_conditions',
 ];
 
 /** Errors only a child's own page meets (a child code, the three houses). */
