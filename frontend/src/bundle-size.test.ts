@@ -136,6 +136,14 @@ describe('phone bundle', () => {
     expect(files.has(manifest[keyOf(manifest, WHAT_CHANGED)]!.file)).toBe(false);
   });
 
+  it('a phone in a plain meeting loads no Signs of Safety code: it is in chunks of its own', () => {
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Record<string, Chunk>;
+    const files = staticClosure(manifest, ['index.html', PHONE, MEETING, WHAT_CHANGED]);
+    for (const src of ['src/lib/components/phone/PhoneSafety.svelte', 'src/lib/components/SafetyChanges.svelte']) {
+      expect(files.has(manifest[keyOf(manifest, src)]!.file), src).toBe(false);
+    }
+  });
+
   it('the join page loads neither the meeting view nor the "what changed" view', () => {
     const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Record<string, Chunk>;
     const files = staticClosure(manifest, ['index.html', PHONE]);

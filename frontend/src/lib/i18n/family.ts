@@ -8,7 +8,7 @@
 export const FAMILY_PREFIXES = [
   'app.', 'lang.', 'action.', 'error.', 'conn.', 'announce.', 'phase.', 'kind.', 'status.', 'domain.', 'outcome.',
   'items.', 'itemKind.', 'join.', 'phone.', 'plan.', 'rank.', 'ranking.', 'review.', 'changes.', 'table.', 'top3.',
-  'a11y.', 'err.code.', 'safety.condition.', 'heard.', 'childPage.',
+  'a11y.', 'err.code.', 'safety.condition.', 'safety.held.', 'heard.', 'childPage.',
 ];
 
 /** Error reasons a phone can meet (the others come from the console's own actions). */
@@ -46,7 +46,8 @@ export const FAMILY_KEYS = [
   'safety.checker', 'safety.watchers', 'safety.planB', 'safety.conditions', 'safety.childVoice', 'safety.broughtBy',
   'safety.houseWorries', 'safety.houseGoesWell', 'safety.houseWishes', 'safety.contact', 'safety.sourceTitle',
   'safety.sourceHelp', 'safety.sourceFor', 'safety.wordingChecked', 'safety.checkWording', 'safety.yourScores',
-  'safety.noScore',
+  'safety.noScore', 'safety.changesScores', 'safety.changesScore', 'safety.changesAgreements', 'safety.notReviewed',
+  'safety.carried',
 ];
 
 /**
