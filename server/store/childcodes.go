@@ -57,7 +57,8 @@ var ErrTooManyChildCodes = errors.New("store: too many child codes for this meet
 // valid for ttl. It has the join code's alphabet and length, and is never equal
 // to a meeting's join code or another child code.
 func (s *Store) CreateChildCode(ctx context.Context, orgID, meetingID string, ttl time.Duration) (ChildCode, error) {
-	now := s.now()
+	// Microseconds, as both databases keep them: what is returned is what is stored.
+	now := s.now().UTC().Truncate(time.Microsecond)
 	r := childCodeRow{ID: newID(), MeetingID: meetingID, ChildID: meeting.ChildCodeIDPrefix + newID(), CreatedAt: now, ExpiresAt: now.Add(ttl)}
 	for try := 0; ; try++ {
 		r.Code = newJoinCode()
@@ -125,7 +126,7 @@ func (s *Store) RevokeChildCode(ctx context.Context, orgID, meetingID, id string
 		if r.RevokedAt != nil {
 			return nil
 		}
-		now := s.now()
+		now := s.now().UTC().Truncate(time.Microsecond)
 		r.RevokedAt = &now
 		return db.Model(&childCodeRow{}).Where("id = ?", id).Update("revoked_at", now).Error
 	})
