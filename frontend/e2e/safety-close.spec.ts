@@ -2,6 +2,8 @@
 // its own phone blocks closing until Veilig Thuis marks it met, the child's three
 // houses (filled in on the child's own phone) are brought to the table by a named
 // person, and the interpreter's phone shows no form to add anything of their own.
+// Along the way the console writes down existing safety and a complicating factor,
+// and marks a condition it set on behalf of Veilig Thuis waived (not without a reason).
 import { expect, test, type Page } from '@playwright/test';
 import { checkSurfaces } from './surfaces';
 
@@ -94,6 +96,22 @@ test('a condition blocks closing until its professional marks it met; the child 
   await expect(conditions).toContainText('Niemand slaat als Kim thuis is');
   const editorCondition = coord.getByTestId('condition').filter({ hasText: 'Niemand slaat als Kim thuis is' });
 
+  // The coordinator writes down existing safety and a complicating factor for a
+  // party, and takes the second away again.
+  const notes = coord.getByTestId('safety-notes');
+  await notes.getByLabel('Wat houdt het kind nu al veilig').check();
+  await notes.getByLabel('Namens welke partij').selectOption({ label: 'Moeder' });
+  await notes.getByLabel('Wat is er').fill('Oma woont om de hoek');
+  await notes.getByRole('button', { name: 'Opschrijven' }).click();
+  await expect(notes.getByTestId('notes-existing')).toContainText('Oma woont om de hoek (Moeder)');
+  await notes.getByLabel('Wat maakt het moeilijker').check();
+  await notes.getByLabel('Namens welke partij').selectOption({ label: 'Veilig Thuis' });
+  await notes.getByLabel('Wat is er').fill('Vader drinkt in het weekend');
+  await notes.getByRole('button', { name: 'Opschrijven' }).click();
+  await expect(notes.getByTestId('notes-complicating')).toContainText('Vader drinkt in het weekend');
+  await notes.getByRole('button', { name: 'Weghalen: Vader drinkt in het weekend' }).click();
+  await expect(notes.getByTestId('notes-complicating')).toHaveCount(0);
+
   await coord.getByRole('button', { name: 'Alles onthullen' }).click();
   await expect(ali.getByTestId('table-items')).toContainText(worries[2]);
   await next(coord, 'Samenvoegen');
@@ -113,6 +131,23 @@ test('a condition blocks closing until its professional marks it met; the child 
   await expect(sanne.getByTestId('plan')).toContainText('Jeugdbeschermer');
   // Set on a phone, the condition is marked only by whoever set it.
   await expect(editorCondition).toContainText('Alleen Anouk zet deze voorwaarde op gehaald of vervallen');
+  await expect(sanne.getByTestId('safety-plan')).toContainText('Oma woont om de hoek');
+  await expect(sanne.getByTestId('safety-plan')).not.toContainText('Vader drinkt');
+  // One set in the console on behalf of Veilig Thuis, the coordinator marks waived, with a reason.
+  const conditionEditor = coord.getByTestId('condition-editor');
+  await conditionEditor.getByLabel('Wie stelt de voorwaarde').selectOption({ label: 'Veilig Thuis' });
+  await conditionEditor.getByLabel('De voorwaarde, zoals de hulpverlener die zegt').fill('Kim gaat elke dag naar school');
+  await conditionEditor.getByLabel('Dezelfde voorwaarde in gewone woorden voor het gezin').fill('Kim gaat elke dag naar school');
+  await conditionEditor.getByRole('button', { name: 'Voorwaarde toevoegen' }).click();
+  const onBehalf = coord.getByTestId('condition').filter({ hasText: 'Kim gaat elke dag naar school' });
+  await onBehalf.getByLabel('Hoe staat het ervoor').selectOption('waived');
+  await onBehalf.getByRole('button', { name: 'Opslaan' }).click();
+  await expect(coord.getByRole('alert')).toContainText('Schrijf op waarom de voorwaarde gehaald of vervallen is.');
+  await expect(onBehalf).toContainText('staat nog open');
+  await onBehalf.getByLabel('Waarom (nodig bij gehaald of vervallen)').fill('De school zit in de vakantie');
+  await onBehalf.getByRole('button', { name: 'Opslaan' }).click();
+  await expect(onBehalf).toContainText('vervallen');
+  await expect(onBehalf).toContainText('Waarom: De school zit in de vakantie');
 
   // Sanne brings Kim's story to the table: from now on the table sees the houses.
   await expect(sanne.locator('body')).not.toContainText('geschreeuwd');
