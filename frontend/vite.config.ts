@@ -5,7 +5,7 @@ import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import type { Plugin } from 'vite';
-import { isFamilyKey, isHeardText, isSafetyText } from './src/lib/i18n/family';
+import { isChildText, isFamilyKey, isHeardText, isSafetyText } from './src/lib/i18n/family';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 // The Go server the dev server forwards /api (REST and websocket) to.
@@ -13,9 +13,10 @@ const api = process.env.TAFEL_DEV_API ?? 'http://127.0.0.1:8080';
 
 /**
  * A catalogue imported with ?family keeps only the texts a family can see
- * (src/lib/i18n/family.ts), less those of the Signs of Safety shape; ?safety keeps
- * only those, for a phone in a Signs of Safety meeting; ?heard keeps only the texts
- * of the "were you heard?" check, for its own page.
+ * (src/lib/i18n/family.ts), less those of the Signs of Safety shape, of the
+ * "were you heard?" check and of the child's own page; ?safety keeps only the
+ * first, for a phone in a Signs of Safety meeting, ?heard only the second, for the
+ * check's own page, and ?child only the third, for the child's page.
  */
 export function familyCatalogues(): Plugin {
   return {
@@ -23,10 +24,10 @@ export function familyCatalogues(): Plugin {
     enforce: 'pre',
     async load(id) {
       const [file, query] = id.split('?');
-      if ((query !== 'family' && query !== 'safety' && query !== 'heard') || !file?.endsWith('.json')) return null;
+      if ((query !== 'family' && query !== 'safety' && query !== 'heard' && query !== 'child') || !file?.endsWith('.json')) return null;
       const all = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
-      const keep =
-        query === 'safety' ? isSafetyText : query === 'heard' ? isHeardText : (k: string) => isFamilyKey(k) && !isSafetyText(k) && !isHeardText(k);
+      const parts: Record<string, (k: string) => boolean> = { safety: isSafetyText, heard: isHeardText, child: isChildText };
+      const keep = parts[query] ?? ((k: string) => isFamilyKey(k) && !isSafetyText(k) && !isHeardText(k) && !isChildText(k));
       // Still JSON: Vite's own JSON plugin turns it into a module. The translators'
       // notes (_meta) are no text: a phone does not download them.
       return JSON.stringify(Object.fromEntries(Object.entries(all).filter(([k]) => !k.startsWith('_') && keep(k))));
@@ -76,6 +77,15 @@ export default defineConfig({
     // The manifest lets the bundle-size test find the phone chunk and its static imports.
     manifest: true,
     target: 'es2020',
+    // Six hash characters (36 bits) tell versions of a file apart as well as eight,
+    // and every import and preload list names files: a phone downloads fewer bytes.
+    rollupOptions: {
+      output: {
+        entryFileNames: 'assets/[name]-[hash:6].js',
+        chunkFileNames: 'assets/[name]-[hash:6].js',
+        assetFileNames: 'assets/[name]-[hash:6][extname]',
+      },
+    },
   },
   server: {
     proxy: {

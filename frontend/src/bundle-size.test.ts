@@ -6,6 +6,9 @@
 // a session there loads the entry, the join page's code, the check and its
 // imports, the largest catalogue and the largest of the check's catalogue parts,
 // also at most 50 KB; the meeting view loads none of it.
+// The child's own page (/kind) is a page session of its own too: the entry, the
+// phone's page around it, its own chunk and the largest family catalogue with the
+// child's part stay under the same limit, and no other phone page loads its chunk.
 // Reads the build output in frontend/dist, running the same build as
 // `npm run build` first when there is none.
 import { existsSync, readFileSync } from 'node:fs';
@@ -23,6 +26,7 @@ const HEARD = 'src/lib/components/phone/HeardCheck.svelte';
 const LANGS = ['nl', 'en', 'ar', 'tr', 'pl', 'uk', 'ti'];
 const CATALOGUES = LANGS.map((l) => `src/lib/i18n/${l}.json?family`);
 const HEARD_TEXTS = LANGS.map((l) => `src/lib/i18n/${l}.json?heard`);
+const CHILD = 'src/lib/components/child/Kind.svelte';
 const gz = (f: string) => gzipSync(readFileSync(join(dist, f)), { level: 9 }).length;
 
 interface Chunk {
@@ -112,6 +116,32 @@ describe('phone bundle', () => {
     const nl = readFileSync(join(dist, manifest[CATALOGUES[0]!]!.file), 'utf8');
     expect(nl).not.toContain('heard.q.heard');
     expect(readFileSync(join(dist, manifest[HEARD_TEXTS[0]!]!.file), 'utf8')).toContain('heard.q.heard');
+  });
+
+  it("the child's page is at most 50 KB gzipped, with the largest catalogue and its part", () => {
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Record<string, Chunk>;
+    const files = staticClosure(manifest, ['index.html', PHONE, CHILD]);
+    const code = [...files].reduce((n, f) => n + gz(f), 0);
+    const largest = Math.max(...LANGS.map((l) => gz(manifest[`src/lib/i18n/${l}.json?family`]!.file) + gz(manifest[`src/lib/i18n/${l}.json?child`]!.file)));
+    console.log(`child page: ${(code / 1024).toFixed(1)} KB gzipped in ${files.size} files, largest catalogue with part ${(largest / 1024).toFixed(1)} KB`);
+    expect(code + largest).toBeLessThanOrEqual(LIMIT);
+  });
+
+  it("no phone page of a meeting loads the child's page, and the child's page loads no meeting view", () => {
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Record<string, Chunk>;
+    const child = manifest[keyOf(manifest, CHILD)]!.file;
+    expect(staticClosure(manifest, ['index.html', PHONE, MEETING, WHAT_CHANGED]).has(child)).toBe(false);
+    const files = staticClosure(manifest, ['index.html', PHONE, CHILD]);
+    expect(files.has(manifest[keyOf(manifest, MEETING)]!.file)).toBe(false);
+    expect(files.has(manifest[keyOf(manifest, WHAT_CHANGED)]!.file)).toBe(false);
+  });
+
+  it('a phone in a plain meeting loads no Signs of Safety code: it is in chunks of its own', () => {
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Record<string, Chunk>;
+    const files = staticClosure(manifest, ['index.html', PHONE, MEETING, WHAT_CHANGED]);
+    for (const src of ['src/lib/components/phone/PhoneSafety.svelte', 'src/lib/components/SafetyChanges.svelte']) {
+      expect(files.has(manifest[keyOf(manifest, src)]!.file), src).toBe(false);
+    }
   });
 
   it('the join page loads neither the meeting view nor the "what changed" view', () => {

@@ -6,7 +6,7 @@ import { CONSOLE_LOCALES, setLocale, storedLocale, useFamilyCatalogues } from '.
 import './app.css';
 
 function isPhone(path: string): boolean {
-  return path === '/join' || path.startsWith('/join/') || path.startsWith('/m/') || path === '/toegankelijkheid';
+  return path === '/join' || path.startsWith('/join/') || path.startsWith('/m/') || path === '/toegankelijkheid' || path === '/kind';
 }
 
 function load(path: string): Promise<{ default: Component }> {

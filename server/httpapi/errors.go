@@ -28,7 +28,8 @@ func status(code string) int {
 		return fiber.StatusForbidden
 	case meeting.ECodeNotFound:
 		return fiber.StatusNotFound
-	case meeting.ECodeConflict, meeting.ECodeWrongPhase, meeting.ECodeLocked:
+	case meeting.ECodeConflict, meeting.ECodeWrongPhase, meeting.ECodeLocked,
+		meeting.ECodeWrongShape, meeting.ECodeWordingUnchecked, meeting.ECodeConditionOpen:
 		return fiber.StatusConflict
 	case meeting.ECodeTooLarge:
 		return fiber.StatusRequestEntityTooLarge

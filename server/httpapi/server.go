@@ -48,7 +48,8 @@ type Server struct {
 	joinCodes *backoff // unknown join codes per address
 
 	joinsPerMeeting *joinLimiter
-	oidc            *oidcClient // nil without an identity provider
+	childSaves      *keyedLimiter // saves of the houses per child code
+	oidc            *oidcClient   // nil without an identity provider
 }
 
 // New builds the routes. dist is the built frontend, or nil when none is embedded.
@@ -62,7 +63,8 @@ func New(cfg Config, st *store.Store, live *app.Service, hub *realtime.Hub, dist
 	s := &Server{store: st, live: live, hub: hub, cfg: cfg, log: log,
 		logins:          newBackoff(5, time.Second, 15*time.Minute, time.Hour),
 		joinCodes:       newBackoff(10, 2*time.Second, 10*time.Minute, 30*time.Minute),
-		joinsPerMeeting: newJoinLimiter()}
+		joinsPerMeeting: newJoinLimiter(),
+		childSaves:      newKeyedLimiter(childSavesPerMinute, childSavesPerMinute)}
 	if cfg.OIDC.Issuer != "" {
 		s.oidc = &oidcClient{cfg: cfg.OIDC}
 	}
@@ -124,6 +126,7 @@ func (s *Server) routes(dist fs.FS) {
 	s.followUpRoutes(api)
 	s.safetyRoutes(api)
 	s.heardRoutes(api)
+	s.childRoutes(api)
 
 	api.Get("/join/:code", s.joinInfo)
 	api.Post("/join/:code", s.join)

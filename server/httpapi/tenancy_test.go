@@ -337,6 +337,36 @@ var routeCases = map[string]routeCase{
 		wantStatus(t, ts, 401, "GET", "/api/meetings/"+a.meetingID+"/sources", "Bearer "+a.token, nil)
 		wantStatus(t, ts, 200, "GET", "/api/meetings/"+a.meetingID+"/sources", a.cookie, nil)
 	},
+	"GET /api/meetings/:id/child-codes": func(t *testing.T, ts *tenancyServer, a, b tenant) {
+		wantStatus(t, ts, 404, "GET", "/api/meetings/"+a.meetingID+"/child-codes", b.cookie, nil)
+		wantStatus(t, ts, 401, "GET", "/api/meetings/"+a.meetingID+"/child-codes", "Bearer "+a.token, nil)
+		wantStatus(t, ts, 200, "GET", "/api/meetings/"+a.meetingID+"/child-codes", a.cookie, nil)
+	},
+	"POST /api/meetings/:id/child-codes": func(t *testing.T, ts *tenancyServer, a, b tenant) {
+		wantStatus(t, ts, 404, "POST", "/api/meetings/"+a.meetingID+"/child-codes", b.cookie, nil)
+		wantStatus(t, ts, 401, "POST", "/api/meetings/"+a.meetingID+"/child-codes", "Bearer "+a.token, nil)
+		wantStatus(t, ts, 409, "POST", "/api/meetings/"+a.meetingID+"/child-codes", a.cookie, nil) // a plain meeting
+	},
+	"DELETE /api/meetings/:id/child-codes/:codeId": func(t *testing.T, ts *tenancyServer, a, b tenant) {
+		cc := childCodeOf(t, ts, a)
+		wantStatus(t, ts, 404, "DELETE", "/api/meetings/"+a.meetingID+"/child-codes/"+cc.ID, b.cookie, nil)
+		wantStatus(t, ts, 404, "DELETE", "/api/meetings/"+b.meetingID+"/child-codes/"+cc.ID, b.cookie, nil)
+		wantStatus(t, ts, 401, "DELETE", "/api/meetings/"+a.meetingID+"/child-codes/"+cc.ID, "Bearer "+a.token, nil)
+		wantStatus(t, ts, 200, "GET", "/api/child/"+cc.Code, "", nil)
+	},
+	// A child code is the key to one child's own houses, and nothing else; guessing
+	// it is throttled like a join code.
+	"GET /api/child/:code": func(t *testing.T, ts *tenancyServer, a, b tenant) {
+		wantStatus(t, ts, 404, "GET", "/api/child/"+a.code, "", nil)
+		body := wantStatus(t, ts, 200, "GET", "/api/child/"+childCodeOf(t, ts, a).Code, b.cookie, nil)
+		if strings.Contains(string(body), "Sanne") || strings.Contains(string(body), "Moeder") || strings.Contains(string(body), "Gezin") {
+			t.Fatalf("the child's page shows the meeting: %s", body)
+		}
+	},
+	"PUT /api/child/:code": func(t *testing.T, ts *tenancyServer, a, b tenant) {
+		wantStatus(t, ts, 404, "PUT", "/api/child/"+a.code, "", map[string]string{"worries": "x"})
+		wantStatus(t, ts, 409, "PUT", "/api/child/"+childCodeOf(t, ts, a).Code, "", map[string]string{"worries": "x"}) // a plain meeting
+	},
 	"POST /api/meetings/:id/follow-up": func(t *testing.T, ts *tenancyServer, a, b tenant) {
 		wantStatus(t, ts, 404, "POST", "/api/meetings/"+a.meetingID+"/follow-up", b.cookie, nil)
 		wantStatus(t, ts, 401, "POST", "/api/meetings/"+a.meetingID+"/follow-up", "Bearer "+a.token, nil)
@@ -424,6 +454,17 @@ func TestEveryRouteIsTenantScoped(t *testing.T) {
 			}
 		})
 	}
+}
+
+// childCodeOf makes a child code for a's meeting in the store (the route refuses
+// one for a's plain meeting; the store does not know shapes).
+func childCodeOf(t *testing.T, ts *tenancyServer, a tenant) store.ChildCode {
+	t.Helper()
+	cc, err := ts.st.CreateChildCode(context.Background(), ts.orgOf(t, "Organisatie A"), a.meetingID, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cc
 }
 
 func (ts *tenancyServer) orgOf(t *testing.T, name string) string {

@@ -19,6 +19,9 @@ const (
 	RoleParticipant Role = "participant"
 	// RoleJoiner is someone joining by code who is not yet a participant.
 	RoleJoiner Role = "joiner"
+	// RoleChild is a child with their own child code: they fill in their three
+	// houses (child.houses.submit) and see nothing of the meeting.
+	RoleChild Role = "child"
 )
 
 // Actor is who sends a command.

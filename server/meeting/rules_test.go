@@ -215,6 +215,7 @@ var commandRules = map[string]struct {
 	"safety.review.score.set":     {[]Role{RoleCoordinator}, []Phase{PhaseReview}},
 	"child.houses.set":            {[]Role{RoleCoordinator}, nil},
 	"child.voice.bring":           {[]Role{RoleCoordinator}, nil},
+	"child.houses.submit":         {[]Role{RoleChild}, nil},
 	"worry.source.set":            {[]Role{RoleCoordinator, RoleParticipant}, []Phase{PhaseWorries}},
 	"worry.wording.check":         {[]Role{RoleCoordinator, RoleParticipant}, []Phase{PhaseWorries}},
 	"plan.contact.set":            {[]Role{RoleCoordinator}, []Phase{PhasePlan}},
@@ -300,6 +301,8 @@ func TestCommandPhases(t *testing.T) {
 			switch {
 			case slices.Contains(rule.roles, RoleJoiner):
 				a = Actor{Role: RoleJoiner}
+			case slices.Contains(rule.roles, RoleChild):
+				a = Actor{Role: RoleChild}
 			case slices.Contains(rule.roles, RoleParticipant):
 				a = participant(casts[p].sanne)
 			}

@@ -152,6 +152,8 @@ type ChildVoice struct {
 	Brought   bool   `json:"brought"`
 	BringerID string `json:"bringerId"` // the participant who brings the story
 	Story     string `json:"story"`     // what the child says, in the bringer's words
+	// ByChild says the child filled in the houses on their own phone (a child code).
+	ByChild bool `json:"byChild,omitempty"`
 }
 
 // ProtectedSource is who reported a worry: never shown to the family or the screen.
@@ -248,6 +250,7 @@ var safetyHandlers = map[string]handler{
 	"safety.review.score.set":     {coord, []Phase{PhaseReview}, safetyReviewScoreSet},
 	"child.houses.set":            {coord, nil, childHousesSet},
 	"child.voice.bring":           {coord, nil, childVoiceBring},
+	"child.houses.submit":         {[]Role{RoleChild}, nil, childHousesSubmit},
 	"worry.source.set":            {both, []Phase{PhaseWorries}, worrySourceSet},
 	"worry.wording.check":         {both, []Phase{PhaseWorries}, worryWordingCheck},
 	"plan.contact.set":            {coord, []Phase{PhasePlan}, planContactSet},

@@ -77,7 +77,7 @@ func (s *Store) deleteMeetingTx(tx *gorm.DB, meetingID string) error {
 	if err := s.checkpointTx(tx, r.OrganisationID, r.FamilyID, r.ID, ChainHead{Seq: r.AuditSeq, Hash: r.AuditHash}); err != nil {
 		return err
 	}
-	for _, table := range []string{"meeting_events", "meeting_commands", "participants", "plan_versions", "heard_markers", "heard_answers"} {
+	for _, table := range []string{"meeting_events", "meeting_commands", "participants", "plan_versions", "heard_markers", "heard_answers", "child_codes"} {
 		if err := tx.Exec("DELETE FROM "+table+" WHERE meeting_id = ?", meetingID).Error; err != nil {
 			return err
 		}

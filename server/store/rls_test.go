@@ -48,6 +48,9 @@ func rlsTenant(t *testing.T, s *store.Store) tenant {
 		VALUES ('%s', 1, now(), '{}')`, info.ID)); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := s.CreateChildCode(ctx, org.ID, info.ID, time.Hour); err != nil {
+		t.Fatal(err)
+	}
 	return tenant{org: org, info: info, token: token}
 }
 
@@ -91,6 +94,7 @@ func TestRowLevelSecurity(t *testing.T) {
 		{"meeting_commands", ofMeeting},
 		{"participants", ofMeeting},
 		{"plan_versions", ofMeeting},
+		{"child_codes", ofMeeting},
 		{"audit_log", "organisation_id = ?"},
 	}
 	t.Run("QueryWithoutScopeSeesOneOrganisation", func(t *testing.T) {
@@ -118,6 +122,7 @@ func TestRowLevelSecurity(t *testing.T) {
 			"DELETE FROM sessions WHERE organisation_id = ?",
 			"DELETE FROM meeting_events WHERE " + ofMeeting,
 			"DELETE FROM participants WHERE " + ofMeeting,
+			"DELETE FROM child_codes WHERE " + ofMeeting,
 		}
 		for _, q := range changes {
 			if n, err := store.ExecInOrganisationForTest(s, a.org.ID, q, b.org.ID); err != nil || n != 0 {

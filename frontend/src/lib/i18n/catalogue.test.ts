@@ -82,6 +82,7 @@ describe('the phone', () => {
   const lib = join(dir, '..');
   const sources = [
     ...readdirSync(join(lib, 'components', 'phone')).map((f) => join(lib, 'components', 'phone', f)),
+    ...readdirSync(join(lib, 'components', 'child')).map((f) => join(lib, 'components', 'child', f)),
     ...readdirSync(join(lib, 'components')).filter((f) => /\.(svelte|ts)$/.test(f)).map((f) => join(lib, 'components', f)),
     ...readdirSync(join(lib, 'realtime')).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).map((f) => join(lib, 'realtime', f)),
   ];

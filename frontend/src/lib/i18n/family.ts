@@ -8,7 +8,7 @@
 export const FAMILY_PREFIXES = [
   'app.', 'lang.', 'action.', 'error.', 'conn.', 'announce.', 'phase.', 'kind.', 'status.', 'domain.', 'outcome.',
   'items.', 'itemKind.', 'join.', 'phone.', 'plan.', 'rank.', 'ranking.', 'review.', 'changes.', 'table.', 'top3.',
-  'a11y.', 'err.code.', 'safety.condition.', 'heard.',
+  'a11y.', 'err.code.', 'safety.condition.', 'safety.held.', 'heard.', 'childPage.',
 ];
 
 /** Error reasons a phone can meet (the others come from the console's own actions). */
@@ -28,7 +28,11 @@ export const FAMILY_ERRORS = [
 export const SAFETY_ERRORS = [
   'err.score_range', 'err.unknown_scale', 'err.worry_revealed', 'err.source_professional_only', 'err.no_source',
   'err.code.wrong_shape', 'err.code.wording_unchecked', 'err.code.condition_open',
+  'err.condition_reason_required', 'err.condition_owner_only', 'err.too_many_conditions',
 ];
+
+/** Errors only a child's own page meets (a child code, the three houses). */
+export const CHILD_ERRORS = ['err.child_code_revoked', 'err.child_code_expired', 'err.child_voice_brought', 'err.houses_empty'];
 
 /** Family texts outside the prefixes: the speaking round and family time as a phone shows them. */
 export const FAMILY_KEYS = [
@@ -42,7 +46,8 @@ export const FAMILY_KEYS = [
   'safety.checker', 'safety.watchers', 'safety.planB', 'safety.conditions', 'safety.childVoice', 'safety.broughtBy',
   'safety.houseWorries', 'safety.houseGoesWell', 'safety.houseWishes', 'safety.contact', 'safety.sourceTitle',
   'safety.sourceHelp', 'safety.sourceFor', 'safety.wordingChecked', 'safety.checkWording', 'safety.yourScores',
-  'safety.noScore',
+  'safety.noScore', 'safety.changesScores', 'safety.changesScore', 'safety.changesAgreements', 'safety.notReviewed',
+  'safety.carried',
 ];
 
 /**
@@ -77,9 +82,17 @@ export function isHeardText(k: string): boolean {
   return k.startsWith('heard.');
 }
 
+/**
+ * Texts of the child's own page (/kind). Only that page shows them, so the build puts
+ * them in a catalogue part of their own (?child, child-texts.ts) that no other phone loads.
+ */
+export function isChildText(k: string): boolean {
+  return k.startsWith('childPage.') || CHILD_ERRORS.includes(k);
+}
+
 /** Whether a family can see the text with this key (catalogue metadata, "_meta", counts as one). */
 export function isFamilyKey(k: string): boolean {
   if (k.startsWith('_')) return true;
   if (CONSOLE_ONLY.includes(k)) return false;
-  return FAMILY_PREFIXES.some((p) => k.startsWith(p)) || FAMILY_ERRORS.includes(k) || SAFETY_ERRORS.includes(k) || FAMILY_KEYS.includes(k);
+  return FAMILY_PREFIXES.some((p) => k.startsWith(p)) || FAMILY_ERRORS.includes(k) || SAFETY_ERRORS.includes(k) || CHILD_ERRORS.includes(k) || FAMILY_KEYS.includes(k);
 }

@@ -61,6 +61,8 @@ export interface ChildVoice {
   brought: boolean;
   bringerId: string;
   story: string;
+  /** Filled in by the child on their own phone (a child code). */
+  byChild?: boolean;
 }
 
 export interface SafetyPlan {

@@ -1,0 +1,68 @@
+package meeting
+
+import "strings"
+
+// ChildCodeIDPrefix starts the id of a child's voice made from a child code; the
+// ids the domain makes itself ("child12") never start with it.
+const ChildCodeIDPrefix = "kid-"
+
+// MaxChildIDLen bounds the id of a child's voice that the server names for a child code.
+const MaxChildIDLen = 64
+
+// childHousesSubmit is a child's own three houses, sent from the child's phone
+// with their child code (RoleChild). The server names the voice (childId) by the
+// code, never the child. Like child.houses.set, only coordinators see it until an
+// admitted participant brings it to the table; once brought it stays as it was.
+func childHousesSubmit(d *decision) error {
+	var in struct {
+		ChildID   string `json:"childId"`
+		ChildName string `json:"childName"`
+		Worries   string `json:"worries"`
+		GoesWell  string `json:"goesWell"`
+		Wishes    string `json:"wishes"`
+	}
+	if err := d.decode(&in); err != nil {
+		return err
+	}
+	if err := d.safetyShape(); err != nil {
+		return err
+	}
+	if !strings.HasPrefix(in.ChildID, ChildCodeIDPrefix) || len(in.ChildID) > MaxChildIDLen {
+		return Fail(ECodeInvalidInput, "invalid_id", "a child's voice from a child code has a kid- id")
+	}
+	name, err := CleanText("childName", in.ChildName, MaxNameLen, false, true)
+	if err != nil {
+		return err
+	}
+	if err := texts(map[string]*string{"worries": &in.Worries, "goesWell": &in.GoesWell, "wishes": &in.Wishes}); err != nil {
+		return err
+	}
+	if in.Worries == "" && in.GoesWell == "" && in.Wishes == "" {
+		return Fail(ECodeInvalidInput, "houses_empty", "write something in at least one house")
+	}
+	c := ChildVoice{ID: in.ChildID, ByChild: true}
+	if old := find(d.m.Safety.Children, func(x *ChildVoice) bool { return x.ID == in.ChildID }); old != nil {
+		if old.Brought {
+			return Fail(ECodeConflict, "child_voice_brought", "the child's story is at the table already")
+		}
+		c = *old
+	} else if len(d.m.Safety.Children) >= 12 {
+		return Fail(ECodeConflict, "too_many_children", "at most 12 children")
+	}
+	if c.ChildName == name && c.Worries == in.Worries && c.GoesWell == in.GoesWell && c.Wishes == in.Wishes {
+		return nil // saved already: a repeated action is a success that changes nothing
+	}
+	c.ChildName, c.Worries, c.GoesWell, c.Wishes = name, in.Worries, in.GoesWell, in.Wishes
+	return d.emitChild(c)
+}
+
+// ChildVoiceOf returns the child's voice with that id, if the meeting has it:
+// what a child's own phone may read back of the meeting, and nothing else.
+func (m *Meeting) ChildVoiceOf(id string) (ChildVoice, bool) {
+	for _, c := range m.Safety.Children {
+		if c.ID == id {
+			return c, true
+		}
+	}
+	return ChildVoice{}, false
+}
