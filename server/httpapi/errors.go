@@ -20,7 +20,8 @@ const retryAfterSeconds = "2"
 // status maps an error code to its HTTP status: the one place that does.
 func status(code string) int {
 	switch code {
-	case meeting.ECodeInvalidJSON, meeting.ECodeInvalidInput, meeting.ECodeInvalidUTF8, meeting.ECodeUnknownCommand:
+	case meeting.ECodeInvalidJSON, meeting.ECodeInvalidInput, meeting.ECodeInvalidUTF8, meeting.ECodeUnknownCommand,
+		meeting.ECodeNotHello:
 		return fiber.StatusBadRequest
 	case meeting.ECodeUnauthorized, ECodeTOTPRequired:
 		return fiber.StatusUnauthorized
@@ -29,7 +30,8 @@ func status(code string) int {
 	case meeting.ECodeNotFound:
 		return fiber.StatusNotFound
 	case meeting.ECodeConflict, meeting.ECodeWrongPhase, meeting.ECodeLocked,
-		meeting.ECodeWrongShape, meeting.ECodeWordingUnchecked, meeting.ECodeConditionOpen:
+		meeting.ECodeWrongShape, meeting.ECodeWordingUnchecked, meeting.ECodeConditionOpen,
+		meeting.ECodeRankingClosed, meeting.ECodeOptionsFrozen, meeting.ECodeMergeChain, meeting.ECodeTooMany:
 		return fiber.StatusConflict
 	case meeting.ECodeTooLarge:
 		return fiber.StatusRequestEntityTooLarge
