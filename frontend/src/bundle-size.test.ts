@@ -39,8 +39,8 @@ const CATALOGUE = /^src\/lib\/i18n\/(\w+)\.json(?:\?(\w+))?$/;
  * this list. This is not a second limit: it is the known excess, written down.
  */
 const OVER: Record<string, number> = {
-  'plain top-3 meeting': 59312,
-  'Signs of Safety meeting': 62420,
+  'plain top-3 meeting': 57863,
+  'Signs of Safety meeting': 60971,
 };
 const gz = (f: string) => gzipSync(readFileSync(join(dist, f)), { level: 9 }).length;
 
