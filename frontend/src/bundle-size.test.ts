@@ -22,7 +22,7 @@ const PHONE = 'src/lib/components/phone/PhoneApp.svelte';
 const MEETING = 'src/lib/components/phone/PhoneMeeting.svelte';
 const WHAT_CHANGED = 'src/lib/components/WhatChanged.svelte';
 const HEARD = 'src/lib/components/phone/HeardCheck.svelte';
-const SAFETY = 'src/lib/components/phone/PhoneSafety.svelte';
+const SAFETY = 'src/lib/components/safety-views.ts';
 const SAFETY_TEXTS = 'src/lib/i18n/safety-texts.ts';
 const SAFETY_CHANGES = 'src/lib/components/SafetyChanges.svelte';
 const CHILD = 'src/lib/components/child/Kind.svelte';
@@ -73,7 +73,7 @@ const SESSIONS: Session[] = [
   // accessibility statement the footer opens in the same page. The check's link is
   // a plain link: a page load of its own; no phone page links to the child's page.
   // Only a Signs of Safety meeting loads the safety views and texts (PhoneMeeting.svelte,
-  // WhatChanged.svelte: m.safety, previous.version.safety).
+  // PlanView.svelte: m.safety; WhatChanged.svelte: previous.version.safety).
   { name: 'plain top-3 meeting', never: [HEARD, CHILD, SAFETY, SAFETY_TEXTS, SAFETY_CHANGES] },
   { name: 'Signs of Safety meeting', never: [HEARD, CHILD] },
   // /m/{id}/heard: PhoneApp shows the check and nothing of the meeting, and the
