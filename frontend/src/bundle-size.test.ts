@@ -39,8 +39,8 @@ const CATALOGUE = /^src\/lib\/i18n\/(\w+)\.json(?:\?(\w+))?$/;
  * this list. This is not a second limit: it is the known excess, written down.
  */
 const OVER: Record<string, number> = {
-  'plain top-3 meeting': 57863,
-  'Signs of Safety meeting': 60971,
+  'plain top-3 meeting': 55407,
+  'Signs of Safety meeting': 63405,
 };
 const gz = (f: string) => gzipSync(readFileSync(join(dist, f)), { level: 9 }).length;
 
@@ -193,7 +193,9 @@ describe('phone bundle', () => {
 
   it('the pages of their own reach no meeting view, and a meeting view reaches none of them', () => {
     const manifest = load();
-    const none: Session = { name: 'from a chunk', never: [] };
+    // Pages import code shared with PhoneApp's chunk, the router that opens every
+    // page by path: the walks stop there.
+    const none: Session = { name: 'from a page', never: [PHONE] };
     const file = (src: string) => manifest[keyOf(manifest, src)]!.file;
     for (const page of [HEARD, CHILD]) {
       const { files } = reach(manifest, none, [page]);
