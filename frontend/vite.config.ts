@@ -7,6 +7,12 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import type { Plugin } from 'vite';
 import { isChildText, isFamilyKey, isHeardText, isSafetyText } from './src/lib/i18n/family';
 
+/** Shared modules every phone page loads: they go with the phone's HTTP module. */
+const JOIN_SHARED = /lib\/(api\/http\.ts|i18n\/errors\.ts|components\/(nav\.svelte\.ts|announce\.svelte\.ts|LanguageSwitch\.svelte|LiveRegion\.svelte))/;
+/** Shared modules the phone's meeting view loads (with the console and screen): one chunk. */
+const MEETING_SHARED =
+  /lib\/(realtime\/(safety|reducer|outbox|connection\.svelte|types|select)\.ts|components\/(statusAnnouncements\.svelte\.ts|(ConnectionBadge|PartyItems|SpeakingTurn|TopThree|CommandErrors|DomainSelect)\.svelte))/;
+
 const root = fileURLToPath(new URL('.', import.meta.url));
 // The Go server the dev server forwards /api (REST and websocket) to.
 const api = process.env.TAFEL_DEV_API ?? 'http://127.0.0.1:8080';
@@ -84,6 +90,16 @@ export default defineConfig({
         entryFileNames: 'assets/[name]-[hash:6].js',
         chunkFileNames: 'assets/[name]-[hash:6].js',
         assetFileNames: 'assets/[name]-[hash:6][extname]',
+        // Fewer, larger shared chunks for the phone: every chunk boundary costs
+        // import/export glue and a gzip stream of its own. Left alone, Rollup splits
+        // what the phone shares with the console by which surfaces use it (errors,
+        // DomainSelect, ... apart). These groups hold only code the phone's join
+        // page, or its meeting view, loads anyway (bundle-size.test.ts checks).
+        manualChunks(id) {
+          if (JOIN_SHARED.test(id)) return 'http';
+          if (MEETING_SHARED.test(id)) return 'meeting';
+          return undefined;
+        },
       },
     },
   },
