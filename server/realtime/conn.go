@@ -442,7 +442,9 @@ func (c *Conn) hello(meetingID string, f clientFrame) error {
 		return meeting.Errorf(meeting.ECodeInternal, "audit log unavailable")
 	}
 	closing := false
-	release, err := c.hub.app.Attach(ctx, meetingID, func(mi meeting.Info, m *meeting.Meeting) {
+	// Never state older than what the client saw (it may come from another
+	// instance that is ahead of this one): catch up first.
+	release, err := c.hub.app.AttachSince(ctx, meetingID, f.LastSeq, func(mi meeting.Info, m *meeting.Meeting) {
 		if v.Role == meeting.RoleParticipant {
 			v = m.ViewerFor(v.Role, v.ParticipantID)
 		}
