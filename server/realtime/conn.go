@@ -259,7 +259,13 @@ func (c *Conn) closing() bool {
 func (c *Conn) writeLoop() {
 	ping := time.NewTicker(pingEvery)
 	defer ping.Stop()
-	defer c.sock.Close()
+	defer func() {
+		c.sock.Close()
+		// Under Fiber, Close leaves the hijacked TCP connection to the
+		// handler's return, and the reader may wait pongWait for a phone that
+		// stopped reading: wake it now, so the connection is cut at once.
+		_ = c.sock.SetReadDeadline(time.Now())
+	}()
 	for {
 		select {
 		case <-c.wake:
