@@ -503,12 +503,19 @@ func (c *Conn) resumeLocked(m *meeting.Meeting, lastSeq int64) {
 	fresh := len(r.recent) > 0 && r.recent[len(r.recent)-1].ev.Seq == m.Seq
 	if fresh && lastSeq > 0 && lastSeq < m.Seq && len(r.recent) > 0 && r.recent[0].ev.Seq <= lastSeq+1 &&
 		(c.viewer.Role != meeting.RoleParticipant || c.viewer.Admitted) && !c.ownStatusChangedLocked(lastSeq) {
+		// Counted by what this viewer may see: others' drafts do not count.
+		var missed [][]byte
 		for _, b := range r.recent {
 			if b.ev.Seq > lastSeq && c.viewer.CanSee(b.ev) {
-				c.enqueue(b.frame)
+				missed = append(missed, b.frame)
 			}
 		}
-		return
+		if len(missed) <= replayEvents {
+			for _, frame := range missed {
+				c.enqueue(frame)
+			}
+			return
+		}
 	}
 	c.enqueue(c.hub.snapshotLocked(r, m, c.viewer))
 }
