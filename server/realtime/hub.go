@@ -85,9 +85,9 @@ type room struct {
 	recent []buffered
 	// recentSize is the bytes of the frames in recent.
 	recentSize int
-	online []string // everyone connected, on every instance, as last sent
-	local  []string // those connected to this instance, as last published
-	remote map[string]remoteOnline
+	online     []string // everyone connected, on every instance, as last sent
+	local      []string // those connected to this instance, as last published
+	remote     map[string]remoteOnline
 }
 
 type buffered struct {
