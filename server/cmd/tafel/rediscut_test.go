@@ -67,6 +67,10 @@ func TestRedisCut(t *testing.T) {
 	if !sanne.WS.Saw("Zorg van Anouk 9") {
 		t.Fatal("Sanne on B got the reveal's seq but not Anouk's revealed worry")
 	}
+	// And A, which made the reveal, had B's drafts: the table on A shows Sanne's worries.
+	if !cws.Saw("Zorg van Sanne 9") || !anouk.WS.Saw("Zorg van Sanne 9") {
+		t.Fatal("the reveal on A did not bring the worries Sanne wrote on B while Redis was down")
+	}
 
 	t.Run("HelloNeverOlderThanLastSeq", func(t *testing.T) {
 		// Anouk saw everything up to seq n on A; her phone moves to B with
