@@ -31,7 +31,9 @@ func TestJoinAgain(t *testing.T) {
 		if resp.StatusCode != 200 {
 			t.Fatalf("join info: %d %s", resp.StatusCode, body)
 		}
-		var info struct{ Joined *struct{ ParticipantID string } }
+		var info struct {
+			Joined *struct{ ParticipantID string }
+		}
 		_ = json.Unmarshal(body, &info)
 		if info.Joined == nil {
 			return ""
