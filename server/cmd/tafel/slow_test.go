@@ -25,8 +25,9 @@ import (
 // else waits for it: every other socket receives every event, in order. What
 // the stalled phone can observe once it reads again is every frame the server
 // got into its socket, complete and in order, and then either the close frame
-// 4008 or, when the close frame could not be written within slowCloseWait,
-// the end of the TCP connection; never a normal close. It then resumes.
+// 4008 (its queue filled) or the end of the TCP connection (the close frame
+// could not be written within slowCloseWait, or a write blocked for
+// writeWait); never a normal close. It then resumes.
 func TestSlowConsumer(t *testing.T) {
 	srv := startServer(t, store.SQLite)
 	// The flood comes from one coordinator: no rate limit for this test's sockets.
@@ -77,8 +78,13 @@ func TestSlowConsumer(t *testing.T) {
 		}
 		sent += len(ids)
 	}
-	if n := counter(t, srv, "tafel_slow_client_closes_total"); n != 1 {
-		t.Fatalf("%v slow closes counted, want 1", n)
+	// Two rules drop a phone that stopped reading: its queue of 512 frames
+	// filled (close 4008, counted), or one write to it blocked for writeWait
+	// (10 s: the flood was slower than that, as on a loaded machine). Which
+	// came first depends on the pace; each has its own outcome below.
+	slowClosed := counter(t, srv, "tafel_slow_client_closes_total")
+	if slowClosed != 0 && slowClosed != 1 {
+		t.Fatalf("%v slow closes counted for one stalled phone", slowClosed)
 	}
 	// One more change after the drop, which the others must get too.
 	last := must(t, tab.cws, map[bool]string{true: "meeting.unlock", false: "meeting.lock"}[locked], map[string]string{})
@@ -132,13 +138,13 @@ func TestSlowConsumer(t *testing.T) {
 	}
 	var ce *websocket.CloseError
 	switch {
-	case errors.As(end, &ce) && ce.Code == realtime.CloseSlow:
-		t.Logf("the stalled phone read up to seq %d, then close 4008", p.picture.Seq)
+	case errors.As(end, &ce) && ce.Code == realtime.CloseSlow && slowClosed == 1:
+		t.Logf("queue full: the stalled phone read up to seq %d, then close 4008", p.picture.Seq)
 	case errors.As(end, &ce) && ce.Code == websocket.CloseAbnormalClosure:
 		// The end of TCP without a close frame, as a browser reports it too.
-		t.Logf("the stalled phone read up to seq %d, then the TCP cut (1006 %q)", p.picture.Seq, ce.Text)
+		t.Logf("queue full %v: the stalled phone read up to seq %d, then the TCP cut (1006 %q)", slowClosed == 1, p.picture.Seq, ce.Text)
 	default:
-		t.Fatalf("the stalled phone's socket ended with %v, want close 4008 or the TCP cut (1006)", end)
+		t.Fatalf("the stalled phone's socket ended with %v (slow closes %v), want close 4008 after a full queue or the TCP cut (1006)", end, slowClosed)
 	}
 	if p.picture.Seq <= floodFrom || p.picture.Seq >= last {
 		t.Fatalf("the stalled phone read up to seq %d; want within the flood (%d, %d)", p.picture.Seq, floodFrom, last)
