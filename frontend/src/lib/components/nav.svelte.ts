@@ -7,9 +7,8 @@ if (typeof window !== 'undefined') {
   });
 }
 
-/** Goes to url; with replace, in place of the current history entry. */
-export function navigate(url: string, replace = false): void {
-  history[replace ? 'replaceState' : 'pushState'](null, '', url);
+export function navigate(url: string): void {
+  history.pushState(null, '', url);
   route.path = location.pathname;
   window.scrollTo(0, 0);
 }
