@@ -107,7 +107,7 @@ async function step(coord: Page, s: Setup, what: string): Promise<void> {
         T.people = [];
         const names = ['Jan', 'Sanne', 'Els', 'Petra', 'Ahmed', 'Ria', 'Tom', 'Noor'];
         for (const [i, p] of info.parties.entries()) {
-          const r = await fetch(`/api/join/${s.code}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name: names[i], partyId: p.id }) });
+          const r = await fetch(`/api/join/${s.code}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name: names[i], partyId: p.id, newPerson: true }) });
           const j = await r.json();
           const sock = new T.Sock(s.meetingId, { token: j.token });
           await sock.ready;

@@ -15,10 +15,11 @@ async function meetingWithJoiners(request: APIRequestContext, names: string[]) {
     data: { familyId: family.id, title: 'Top-3-gesprek', date: '2030-03-01', strengthsRound: false, weighting: 'person', parties: [{ name: 'Moeder', kind: 'family' }] },
   });
   const meeting = (await res.json()) as { id: string; joinCode: string };
-  // Joined by a non-browser client, which gets the token in the body.
+  // Joined by a non-browser client, which gets the token in the body; it keeps
+  // cookies, so each next person says they are someone else (newPerson).
   const tokens: string[] = [];
   for (const name of names) {
-    const joined = await request.post(`/api/join/${meeting.joinCode}`, { data: { name, partyId: 'party1' } });
+    const joined = await request.post(`/api/join/${meeting.joinCode}`, { data: { name, partyId: 'party1', newPerson: true } });
     expect(joined.status()).toBe(201);
     tokens.push(((await joined.json()) as { token: string }).token);
   }

@@ -98,7 +98,11 @@ func (s *Service) run(l *live) {
 			case r.remote != nil:
 				s.applyRemote(l, r.remote)
 			case r.resync:
-				s.catchUp(l)
+				if _, ok := s.catchUp(l); ok {
+					r.answer(Result{}, nil)
+				} else {
+					r.answer(Result{}, meeting.Errorf(meeting.ECodeInternal, "meeting not caught up"))
+				}
 			default:
 				group = append(group, r)
 			}

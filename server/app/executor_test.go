@@ -269,3 +269,44 @@ func TestRefusalAuditedBeforeItsAnswer(t *testing.T) {
 		t.Fatalf("a refused change stored events: %d", len(st.events))
 	}
 }
+
+// TestAttachSince: a client that saw seq n on another instance is never
+// attached to older state here; plain Attach shows what this instance holds.
+func TestAttachSince(t *testing.T) {
+	st := newMemStore(t)
+	svc := New(st, sharedBroker{}, slog.New(slog.DiscardHandler))
+	hold, err := svc.Attach(context.Background(), "m1", func(meeting.Info, *meeting.Meeting) {})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer hold() // the meeting stays live here, at seq 1
+	st.elsewhere(t, "meeting.lock", map[string]string{})
+	st.elsewhere(t, "meeting.unlock", map[string]string{})
+	seen := int64(len(st.events))
+	seqOf := func(attach func(context.Context, func(meeting.Info, *meeting.Meeting)) (func(), error)) int64 {
+		t.Helper()
+		var seq int64
+		release, err := attach(context.Background(), func(_ meeting.Info, m *meeting.Meeting) { seq = m.Seq })
+		if err != nil {
+			t.Fatal(err)
+		}
+		release()
+		return seq
+	}
+	if got := seqOf(func(ctx context.Context, fn func(meeting.Info, *meeting.Meeting)) (func(), error) {
+		return svc.Attach(ctx, "m1", fn)
+	}); got >= seen {
+		t.Fatalf("the live meeting is at seq %d before any catch-up; the test needs it behind %d", got, seen)
+	}
+	if got := seqOf(func(ctx context.Context, fn func(meeting.Info, *meeting.Meeting)) (func(), error) {
+		return svc.AttachSince(ctx, "m1", seen, fn)
+	}); got != seen {
+		t.Fatalf("AttachSince(%d) gave state at seq %d", seen, got)
+	}
+	// A client ahead of the database (restored from a backup) gets what it holds.
+	if got := seqOf(func(ctx context.Context, fn func(meeting.Info, *meeting.Meeting)) (func(), error) {
+		return svc.AttachSince(ctx, "m1", seen+10, fn)
+	}); got != seen {
+		t.Fatalf("AttachSince past the database gave seq %d, want the database's %d", got, seen)
+	}
+}

@@ -304,6 +304,37 @@ func (s *Service) Attach(ctx context.Context, meetingID string, fn func(info mee
 	return func() { once.Do(func() { s.release(l) }) }, nil
 }
 
+// AttachSince is Attach for a client that saw the meeting up to seen: when
+// this instance's state is older (another instance moved the meeting on and
+// the broker has not told this one yet), it first catches up from the
+// database, so the client never gets state older than what it saw. A
+// catch-up that fails is answered internal (the client retries). The
+// database is the truth: when even it is older (restored from a backup), fn
+// gets what it holds.
+func (s *Service) AttachSince(ctx context.Context, meetingID string, seen int64, fn func(info meeting.Info, m *meeting.Meeting)) (release func(), err error) {
+	l, err := s.acquire(ctx, meetingID)
+	if err != nil {
+		return nil, err
+	}
+	defer s.release(l) // Attach counts its own use
+	l.mu.Lock()
+	behind := l.state.Seq < seen
+	l.mu.Unlock()
+	if behind {
+		r := &request{ctx: ctx, resync: true, reply: make(chan reply, 1)}
+		s.enqueue(l, r)
+		select {
+		case rep := <-r.reply:
+			if rep.err != nil {
+				return nil, rep.err
+			}
+		case <-ctx.Done():
+			return nil, meeting.Errorf(meeting.ECodeInternal, "meeting not caught up in time")
+		}
+	}
+	return s.Attach(ctx, meetingID, fn)
+}
+
 // PublishPresence tells the other instances who is connected to a meeting here.
 // Presence waits on the same breaker as events: a dead broker is not tried
 // again for every connect and disconnect (presence repeats every 20 s anyway).

@@ -52,8 +52,18 @@ func (s *Server) joinInfo(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"meetingId": info.ID, "familyLabel": info.FamilyLabel, "title": info.Title,
-		"parties": view.Parties, "locked": view.Locked, "closed": false})
+	out := fiber.Map{"meetingId": info.ID, "familyLabel": info.FamilyLabel, "title": info.Title,
+		"parties": view.Parties, "locked": view.Locked, "closed": false}
+	// A phone that joined before (the QR code scanned again, the back button)
+	// goes back in as that person.
+	pt, _, joined, err := s.joinedAlready(c, info.ID)
+	if err != nil {
+		return err
+	}
+	if joined {
+		out["joined"] = fiber.Map{"participantId": pt.ParticipantID}
+	}
+	return c.JSON(out)
 }
 
 func (s *Server) join(c *fiber.Ctx) error {
@@ -64,9 +74,23 @@ func (s *Server) join(c *fiber.Ctx) error {
 	var in struct {
 		Name    string `json:"name"`
 		PartyID string `json:"partyId"`
+		// NewPerson says someone else joins on a phone that is in the meeting already.
+		NewPerson bool `json:"newPerson"`
 	}
 	if err := decodeBody(c, &in); err != nil {
 		return err
+	}
+	if !in.NewPerson {
+		pt, token, joined, err := s.joinedAlready(c, info.ID)
+		if err != nil {
+			return err
+		}
+		if joined {
+			// The same person again: no second one at the table. The token
+			// stays in the cookies; the body does not repeat it.
+			s.setParticipantCookie(c, info.ID, token)
+			return c.JSON(fiber.Map{"meetingId": info.ID, "participantId": pt.ParticipantID, "existing": true})
+		}
 	}
 	if !s.joinsPerMeeting.allow(info.ID, c.IP()) {
 		return tooManyAttempts(c, time.Minute/joinsPerMeetingPerMinute)
@@ -81,5 +105,6 @@ func (s *Server) join(c *fiber.Ctx) error {
 	// A browser keeps the token in the HttpOnly cookie and ignores the body; the
 	// token in the body is for non-browser clients, which send it in hello.
 	s.setParticipantCookie(c, info.ID, token)
+	s.setRejoinCookie(c, token)
 	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"meetingId": info.ID, "participantId": pid, "token": token})
 }

@@ -39,6 +39,38 @@ func (s *Server) setParticipantCookie(c *fiber.Ctx, meetingID, token string) {
 		MaxAge: int(participantCookieAge.Seconds()), Expires: time.Now().Add(participantCookieAge)})
 }
 
+// rejoinCookie is the name of the cookie by which the join page knows this
+// browser is in a meeting already: the last participant token it was given,
+// sent to the join routes only (the participant cookie's path is the meeting's).
+func (s *Server) rejoinCookie() string {
+	if s.secureCookies() {
+		return "__Secure-tafel_pj"
+	}
+	return "tafel_pj"
+}
+
+// setRejoinCookie remembers on this browser, for the join routes, that it is a
+// participant: rescanning the QR code then leads back to that person.
+func (s *Server) setRejoinCookie(c *fiber.Ctx, token string) {
+	c.Cookie(&fiber.Cookie{Name: s.rejoinCookie(), Value: token, Path: "/api/join",
+		HTTPOnly: true, SameSite: fiber.CookieSameSiteStrictMode, Secure: s.secureCookies(),
+		MaxAge: int(participantCookieAge.Seconds()), Expires: time.Now().Add(participantCookieAge)})
+}
+
+// joinedAlready returns the participant this browser is in meetingID already
+// (by its rejoin cookie), if any and not removed.
+func (s *Server) joinedAlready(c *fiber.Ctx, meetingID string) (store.ParticipantToken, string, bool, error) {
+	token := c.Cookies(s.rejoinCookie())
+	if token == "" {
+		return store.ParticipantToken{}, "", false, nil
+	}
+	pt, err := s.findParticipant(c, meetingID, token)
+	if errors.Is(err, errNotFound) {
+		return store.ParticipantToken{}, "", false, nil
+	}
+	return pt, token, err == nil, err
+}
+
 // participantToken returns the participant token a request carries: a bearer
 // token (non-browser clients), else the participant cookie.
 func (s *Server) participantToken(c *fiber.Ctx) (token string, bearer bool) {
@@ -84,5 +116,6 @@ func (s *Server) participantSession(c *fiber.Ctx) error {
 		return err
 	}
 	s.setParticipantCookie(c, id, strings.TrimSpace(in.Token))
+	s.setRejoinCookie(c, strings.TrimSpace(in.Token))
 	return c.JSON(fiber.Map{"meetingId": id, "participantId": pt.ParticipantID})
 }

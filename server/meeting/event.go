@@ -13,7 +13,9 @@ type Scope string
 const (
 	// ScopeAll reaches everyone connected to the meeting, pending joiners included.
 	ScopeAll Scope = "all"
-	// ScopeTable reaches coordinators, shared screens and admitted participants.
+	// ScopeTable reaches coordinators, shared screens and admitted participants,
+	// and the participant named in the event if any (a joiner in the lobby
+	// learns their own admission).
 	ScopeTable Scope = "table"
 	// ScopeStaff reaches coordinators, and the participant named in the event if any.
 	ScopeStaff Scope = "staff"

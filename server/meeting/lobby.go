@@ -52,7 +52,9 @@ func participantStatus(to ParticipantStatus) func(*decision) error {
 // are withdrawn with them: they never reach the table with their party's.
 func (d *decision) setStatus(p Participant, to ParticipantStatus) error {
 	p.Status = to
-	if err := d.emit(EvParticipantUpsert, ScopeAll, p.ID, participantData{p}); err != nil {
+	// The table and the person themself: a joiner still in the lobby learns
+	// no one else's name.
+	if err := d.emit(EvParticipantUpsert, ScopeTable, p.ID, participantData{p}); err != nil {
 		return err
 	}
 	if to != StatusRemoved {

@@ -460,8 +460,8 @@ func TestAdmitRemoveLock(t *testing.T) {
 		if p := tt.m.Participant(c.kim); p.Status != StatusAdmitted {
 			t.Fatalf("kim is %s", p.Status)
 		}
-		if evs[0].Scope != ScopeAll {
-			t.Fatalf("admit scope %s, want all", evs[0].Scope)
+		if evs[0].Scope != ScopeTable || evs[0].ParticipantID != c.kim {
+			t.Fatalf("admit scope %s for %q, want table and Kim", evs[0].Scope, evs[0].ParticipantID)
 		}
 		tt.do(coordinator, "participant.remove", map[string]string{"participantId": c.kim})
 		if p := tt.m.Participant(c.kim); p.Status != StatusRemoved {

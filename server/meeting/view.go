@@ -42,7 +42,7 @@ func (v Viewer) CanSee(ev Event) bool {
 	case ScopeAll:
 		return true
 	case ScopeTable:
-		return v.atTable()
+		return v.atTable() || (v.Role == RoleParticipant && ev.ParticipantID != "" && ev.ParticipantID == v.ParticipantID)
 	case ScopeStaff:
 		return v.Role == RoleCoordinator || (v.Role == RoleParticipant && ev.ParticipantID != "" && ev.ParticipantID == v.ParticipantID)
 	case ScopeFamily:

@@ -91,7 +91,8 @@ func TestCanSee(t *testing.T) {
 		{"rankingMine", mine, [8]bool{false, false, true, false, false, false, false, false}},
 		{"rankingResult", result, [8]bool{true, true, true, true, true, false, false, false}},
 		{"joinOfPending", join, [8]bool{true, false, false, false, false, true, false, false}},
-		{"admit", admit, [8]bool{true, true, true, true, true, true, true, true}},
+		// Someone else's admission carries their name: not for the lobby.
+		{"admit", admit, [8]bool{true, true, true, true, true, false, false, false}},
 		{"phase", phase, [8]bool{true, true, true, true, true, true, true, true}},
 		{"unknownScope", Event{Seq: 99, Name: EvItemUpserted, Scope: "secret"}, [8]bool{}},
 	} {
@@ -102,6 +103,10 @@ func TestCanSee(t *testing.T) {
 				}
 			}
 		})
+	}
+	// The person admitted learns it while still pending on their socket.
+	if !(Viewer{Role: RoleParticipant, ParticipantID: c.kim}).CanSee(admit) {
+		t.Error("a pending participant does not see their own admission")
 	}
 	// The same participant ids on another role must not unlock private events.
 	if (Viewer{Role: RoleScreen, ParticipantID: c.sanne}).CanSee(draft) || (Viewer{Role: RoleCoordinator, ParticipantID: c.sanne}).CanSee(mine) {

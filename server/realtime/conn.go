@@ -259,7 +259,13 @@ func (c *Conn) closing() bool {
 func (c *Conn) writeLoop() {
 	ping := time.NewTicker(pingEvery)
 	defer ping.Stop()
-	defer c.sock.Close()
+	defer func() {
+		c.sock.Close()
+		// Under Fiber, Close leaves the hijacked TCP connection to the
+		// handler's return, and the reader may wait pongWait for a phone that
+		// stopped reading: wake it now, so the connection is cut at once.
+		_ = c.sock.SetReadDeadline(time.Now())
+	}()
 	for {
 		select {
 		case <-c.wake:
@@ -442,7 +448,9 @@ func (c *Conn) hello(meetingID string, f clientFrame) error {
 		return meeting.Errorf(meeting.ECodeInternal, "audit log unavailable")
 	}
 	closing := false
-	release, err := c.hub.app.Attach(ctx, meetingID, func(mi meeting.Info, m *meeting.Meeting) {
+	// Never state older than what the client saw (it may come from another
+	// instance that is ahead of this one): catch up first.
+	release, err := c.hub.app.AttachSince(ctx, meetingID, f.LastSeq, func(mi meeting.Info, m *meeting.Meeting) {
 		if v.Role == meeting.RoleParticipant {
 			v = m.ViewerFor(v.Role, v.ParticipantID)
 		}
@@ -495,12 +503,19 @@ func (c *Conn) resumeLocked(m *meeting.Meeting, lastSeq int64) {
 	fresh := len(r.recent) > 0 && r.recent[len(r.recent)-1].ev.Seq == m.Seq
 	if fresh && lastSeq > 0 && lastSeq < m.Seq && len(r.recent) > 0 && r.recent[0].ev.Seq <= lastSeq+1 &&
 		(c.viewer.Role != meeting.RoleParticipant || c.viewer.Admitted) && !c.ownStatusChangedLocked(lastSeq) {
+		// Counted by what this viewer may see: others' drafts do not count.
+		var missed [][]byte
 		for _, b := range r.recent {
 			if b.ev.Seq > lastSeq && c.viewer.CanSee(b.ev) {
-				c.enqueue(b.frame)
+				missed = append(missed, b.frame)
 			}
 		}
-		return
+		if len(missed) <= replayEvents {
+			for _, frame := range missed {
+				c.enqueue(frame)
+			}
+			return
+		}
 	}
 	c.enqueue(c.hub.snapshotLocked(r, m, c.viewer))
 }

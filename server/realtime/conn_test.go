@@ -140,3 +140,53 @@ func TestListenerOutlivesHelloTimeout(t *testing.T) {
 		t.Fatalf("after hello the socket is dropped in %s unless it sends something; want the pong wait of %s", left.Round(time.Second), pongWait)
 	}
 }
+
+// hijackedSocket is a socket as Fiber hands it over: Close leaves the TCP
+// connection open (the handler's return closes it), so a read in progress
+// ends only when its deadline passes. Only a deadline in the past ends it here.
+type hijackedSocket struct {
+	*fakeSocket
+	wake     chan struct{}
+	wakeOnce sync.Once
+}
+
+func (s *hijackedSocket) ReadMessage() (int, []byte, error) {
+	select {
+	case msg := <-s.in:
+		return websocket.TextMessage, msg, nil
+	case <-s.wake:
+		return 0, nil, errors.New("i/o timeout")
+	}
+}
+
+func (s *hijackedSocket) SetReadDeadline(t time.Time) error {
+	if !t.After(time.Now()) {
+		s.wakeOnce.Do(func() { close(s.wake) })
+	}
+	return nil
+}
+
+func (s *hijackedSocket) Close() error { return nil }
+
+// TestClosedConnectionStopsReading: once the server closes a connection (here
+// the meeting is erased) the read waiting for a phone that sends nothing ends
+// too, so the connection is cut at once rather than after the pong wait.
+func TestClosedConnectionStopsReading(t *testing.T) {
+	hub := newTestHub()
+	sock := &hijackedSocket{fakeSocket: newFakeSocket(), wake: make(chan struct{})}
+	done := make(chan Session)
+	go func() { done <- hub.Serve(sock, "m1", Identity{UserID: "u1", OrganisationID: "org"}) }()
+	sock.in <- []byte(`{"type":"hello","view":"screen"}`)
+	for range 2 { // welcome, snapshot
+		<-sock.out
+	}
+	hub.Erased("m1")
+	select {
+	case s := <-done:
+		if s.CloseCode != CloseRejected {
+			t.Fatalf("closed with %d, want %d", s.CloseCode, CloseRejected)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the connection was closed but its reader still waits for the phone")
+	}
+}

@@ -44,8 +44,17 @@ func (nopObserver) EventsSent(int)      {}
 func (nopObserver) SendQueueDrop()      {}
 func (nopObserver) SlowClose()          {}
 
-// recentEvents is how many encoded events a room keeps for clients that resume.
-const recentEvents = 500
+// A room keeps its last recentEvents encoded events (at most recentBytes of
+// them) for clients that resume. A client that missed at most replayEvents
+// events it may see gets them; one that missed more, or events the room no
+// longer holds, gets a snapshot. The room keeps more than replayEvents because
+// much of what it holds may be others' drafts and rankings: a coordinator who
+// missed 420 events of the table gets those 420, however many drafts lie between.
+const (
+	recentEvents = 2000
+	recentBytes  = 4 << 20
+	replayEvents = 500
+)
 
 // Hub holds the sockets of the meetings this instance serves: it fans each
 // committed event out to everyone who may see it, and keeps presence. Every
@@ -74,9 +83,11 @@ type room struct {
 	info   meeting.Info
 	conns  map[*Conn]struct{}
 	recent []buffered
-	online []string // everyone connected, on every instance, as last sent
-	local  []string // those connected to this instance, as last published
-	remote map[string]remoteOnline
+	// recentSize is the bytes of the frames in recent.
+	recentSize int
+	online     []string // everyone connected, on every instance, as last sent
+	local      []string // those connected to this instance, as last published
+	remote     map[string]remoteOnline
 }
 
 type buffered struct {
@@ -175,8 +186,14 @@ func (h *Hub) Committed(info meeting.Info, m *meeting.Meeting, events []meeting.
 func (h *Hub) sendLocked(r *room, m *meeting.Meeting, ev meeting.Event) {
 	frame := encodeEvent(ev)
 	r.recent = append(r.recent, buffered{ev: ev, frame: frame})
-	if len(r.recent) > recentEvents {
-		r.recent = slices.Delete(r.recent, 0, len(r.recent)-recentEvents)
+	r.recentSize += len(frame)
+	drop := 0
+	for len(r.recent)-drop > recentEvents || (r.recentSize > recentBytes && len(r.recent)-drop > 1) {
+		r.recentSize -= len(r.recent[drop].frame)
+		drop++
+	}
+	if drop > 0 {
+		r.recent = slices.Delete(r.recent, 0, drop)
 	}
 	var changed *meeting.Participant
 	if ev.Name == meeting.EvParticipantUpsert {
