@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -69,21 +70,30 @@ func TestTOTPSecondFactor(t *testing.T) {
 	wantStatus(t, ts, 401, "POST", "/api/auth/login", "", login)
 }
 
+// Session limits on a clock the test moves: no sleeps, so a loaded machine
+// cannot make a request late and a limit pass early.
 func TestSessionLifetime(t *testing.T) {
-	newServer := func(idle, max time.Duration) *tenancyServer {
+	type clock struct {
+		mu sync.Mutex
+		at time.Time
+	}
+	newServer := func(idle, max time.Duration) (*tenancyServer, func(time.Duration)) {
 		ts := newTenancyServer(t, store.SQLite)
+		c := &clock{at: time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC)}
+		now := func() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.at }
+		ts.st.SetClock(now)
 		log := slog.New(slog.NewTextHandler(io.Discard, nil))
-		ts.srv = newAPI(httpapi.Config{BaseURL: "http://tafel.test", IdleTimeout: idle, MaxSession: max}, ts.st, log)
-		return ts
+		ts.srv = newAPI(httpapi.Config{BaseURL: "http://tafel.test", IdleTimeout: idle, MaxSession: max, Now: now}, ts.st, log)
+		return ts, func(d time.Duration) { c.mu.Lock(); c.at = c.at.Add(d); c.mu.Unlock() }
 	}
 	t.Run("Logout", func(t *testing.T) {
-		ts := newServer(time.Hour, time.Hour)
+		ts, _ := newServer(time.Hour, time.Hour)
 		a := ts.tenant("Organisatie A", "a@example.org")
 		wantStatus(t, ts, 204, "POST", "/api/auth/logout", a.cookie, nil)
 		wantStatus(t, ts, 401, "GET", "/api/auth/me", a.cookie, nil)
 	})
 	t.Run("NewSessionAtEveryLogin", func(t *testing.T) {
-		ts := newServer(time.Hour, time.Hour)
+		ts, _ := newServer(time.Hour, time.Hour)
 		a := ts.tenant("Organisatie A", "a@example.org")
 		again := ts.login(t, "Organisatie A", "c@example.org", "coordinator")
 		if a.cookie == again || len(strings.TrimPrefix(again, "tafel_session=")) < 26 {
@@ -91,20 +101,23 @@ func TestSessionLifetime(t *testing.T) {
 		}
 	})
 	t.Run("Idle", func(t *testing.T) {
-		ts := newServer(time.Second, time.Hour)
+		ts, advance := newServer(30*time.Minute, 12*time.Hour)
 		a := ts.tenant("Organisatie A", "a@example.org")
+		advance(29 * time.Minute)
+		wantStatus(t, ts, 200, "GET", "/api/auth/me", a.cookie, nil) // used: the idle time starts again
+		advance(29 * time.Minute)
 		wantStatus(t, ts, 200, "GET", "/api/auth/me", a.cookie, nil)
-		time.Sleep(1500 * time.Millisecond)
+		advance(31 * time.Minute)
 		wantStatus(t, ts, 401, "GET", "/api/auth/me", a.cookie, nil)
 	})
 	t.Run("Absolute", func(t *testing.T) {
-		ts := newServer(time.Hour, 2*time.Second)
+		ts, advance := newServer(30*time.Minute, 2*time.Hour)
 		a := ts.tenant("Organisatie A", "a@example.org")
-		for i := 0; i < 3; i++ { // in use all the time, and still it ends
+		for i := 0; i < 7; i++ { // in use all the time (every 17 minutes), and still it ends
 			wantStatus(t, ts, 200, "GET", "/api/auth/me", a.cookie, nil)
-			time.Sleep(500 * time.Millisecond)
+			advance(17 * time.Minute)
 		}
-		time.Sleep(time.Second)
+		advance(2 * time.Minute) // 2 h 1 min after the sign-in
 		wantStatus(t, ts, 401, "GET", "/api/auth/me", a.cookie, nil)
 	})
 }

@@ -62,7 +62,7 @@ func (s *Server) authenticate(c *fiber.Ctx) (*user, error) {
 		return nil, nil
 	}
 	ctx := c.UserContext()
-	sess, err := s.store.TouchSession(ctx, store.HashToken(sid), time.Now().Add(-s.cfg.IdleTimeout))
+	sess, err := s.store.TouchSession(ctx, store.HashToken(sid), s.cfg.Now().Add(-s.cfg.IdleTimeout))
 	if err != nil {
 		return nil, unchecked(err)
 	}
@@ -106,12 +106,12 @@ func (s *Server) startSession(c *fiber.Ctx, u store.User, detail string) error {
 	e := s.auditEntry(c, store.AuditEntry{OrganisationID: u.OrganisationID, ActorType: "user", ActorID: u.ID, ActorRole: u.Role,
 		Action: store.AuditLogin, ObjectType: "account", ObjectID: u.ID, Detail: detail})
 	err := s.store.CreateSession(c.UserContext(), store.HashToken(sid), store.Session{UserID: u.ID, OrganisationID: u.OrganisationID,
-		ExpiresAt: time.Now().Add(s.cfg.MaxSession)}, e)
+		ExpiresAt: s.cfg.Now().Add(s.cfg.MaxSession)}, e)
 	if err != nil {
 		return err
 	}
 	c.Cookie(&fiber.Cookie{Name: s.sessionCookie(), Value: sid, Path: "/", HTTPOnly: true, SameSite: "Lax",
-		Secure: s.secureCookies(), Expires: time.Now().Add(s.cfg.MaxSession)})
+		Secure: s.secureCookies(), Expires: s.cfg.Now().Add(s.cfg.MaxSession)})
 	return nil
 }
 

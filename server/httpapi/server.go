@@ -22,7 +22,10 @@ import (
 type Config struct {
 	BaseURL     string        // public address, for join links; https means secure cookies
 	IdleTimeout time.Duration // a session ends after this long unused
-	MaxSession  time.Duration // and after this long in any case
+	// Now is the clock sessions are timed by; nil is the wall clock. Tests set
+	// it (with the store's, Store.SetClock) to move time without sleeping.
+	Now        func() time.Time
+	MaxSession time.Duration // and after this long in any case
 	// AllowedOrigins are extra browser origins (scheme://host[:port]) that may
 	// call the API and open websockets, besides BaseURL and the server's own.
 	AllowedOrigins []string
@@ -59,6 +62,9 @@ func New(cfg Config, st *store.Store, live *app.Service, hub *realtime.Hub, dist
 	}
 	if cfg.MaxSession == 0 {
 		cfg.MaxSession = 12 * time.Hour
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
 	}
 	s := &Server{store: st, live: live, hub: hub, cfg: cfg, log: log,
 		logins:          newBackoff(5, time.Second, 15*time.Minute, time.Hour),

@@ -271,6 +271,13 @@ func (s *Store) inTx(ctx context.Context, fn func(db *gorm.DB) error) error {
 	return s.db.WithContext(ctx).Transaction(fn)
 }
 
+// SetClock makes the store read the time from now (UTC) instead of the wall
+// clock: for tests that move time on (a session's idle and absolute limits)
+// without sleeping, and for nothing else.
+func (s *Store) SetClock(now func() time.Time) {
+	s.now = func() time.Time { return now().UTC() }
+}
+
 // scope limits the rest of transaction tx to orgID's rows (Postgres only).
 func (s *Store) scope(tx *gorm.DB, orgID string) error {
 	if s.dialect != Postgres {
