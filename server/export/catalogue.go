@@ -46,6 +46,7 @@ var catalogue = map[Lang]map[string]string{
 	Turkish:   textsTR,
 	Polish:    textsPL,
 	Ukrainian: textsUK,
+	Tigrinya:  textsTI,
 	Dutch: {
 		"title":            "Plan van %s",
 		"meetingOn":        "%s op %s",

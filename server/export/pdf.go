@@ -4,7 +4,6 @@ import (
 	"bytes"
 	_ "embed"
 	"strings"
-	"unicode"
 
 	"github.com/go-pdf/fpdf"
 )
@@ -41,6 +40,9 @@ type pdfWriter struct {
 	left  float64
 	width float64 // text width between the margins
 	pageH float64
+	style string          // the current font style: "" or "B"
+	size  float64         // the current font size, pt
+	added map[string]bool // fallback fonts added to this document, by family and style
 }
 
 // WritePDF writes the plan as an A4 PDF for the family: Dutch at B1 level by
@@ -62,12 +64,12 @@ func WritePDF(d Document) ([]byte, error) {
 	// An alias of letters only: in a right-to-left line, brackets around it would be mirrored.
 	f.AliasNbPages("NBPAGES")
 	pw, ph := f.GetPageSize()
-	p := &pdfWriter{f: f, l: l, left: margin, width: pw - 2*margin, pageH: ph}
+	p := &pdfWriter{f: f, l: l, left: margin, width: pw - 2*margin, pageH: ph, added: map[string]bool{}}
 	f.SetFooterFunc(func() {
 		f.SetY(-margin + 6)
 		p.font("", 9, muted)
 		f.SetX(margin)
-		f.CellFormat(p.width, 5, visual(l.t("page", f.PageNo(), "NBPAGES")), "", 0, "C", false, 0, "")
+		p.cell(p.width, 5, visual(l.t("page", f.PageNo(), "NBPAGES")), "", 0, "C", false)
 	})
 	f.AddPage()
 
@@ -188,8 +190,14 @@ func WritePDF(d Document) ([]byte, error) {
 }
 
 func (p *pdfWriter) font(style string, size float64, c [3]int) {
-	p.f.SetFont(fontFamily, style, size)
+	p.setFont(style, size)
 	p.f.SetTextColor(c[0], c[1], c[2])
+}
+
+// setFont selects DejaVu Sans in style and size; fallback fonts follow them.
+func (p *pdfWriter) setFont(style string, size float64) {
+	p.style, p.size = style, size
+	p.f.SetFont(fontFamily, style, size)
 }
 
 // space starts a new page when less than need is left on this one.
@@ -218,7 +226,7 @@ func (p *pdfWriter) text(s string, indent, h float64) {
 	for _, ln := range p.lines(s, w) {
 		p.space(h)
 		p.f.SetX(p.left + indent)
-		p.f.CellFormat(w, h, ln.text, "", 2, ln.align(), false, 0, "")
+		p.cell(w, h, ln, "", 2, ln.align(), false)
 	}
 }
 
@@ -226,9 +234,9 @@ func (p *pdfWriter) text(s string, indent, h float64) {
 // wrapped in its own column.
 func (p *pdfWriter) row(label, value string, labelW float64) {
 	const h = 6.0
-	p.f.SetFont(fontFamily, "B", bodySize)
+	p.setFont("B", bodySize)
 	left := p.lines(label, labelW)
-	p.f.SetFont(fontFamily, "", bodySize)
+	p.setFont("", bodySize)
 	right := p.lines(value, p.width-labelW)
 	n := max(len(left), len(right))
 	p.space(float64(n) * h)
@@ -236,12 +244,12 @@ func (p *pdfWriter) row(label, value string, labelW float64) {
 	p.font("B", bodySize, ink)
 	for i, ln := range left {
 		p.f.SetXY(p.left, y+float64(i)*h)
-		p.f.CellFormat(labelW, h, ln.text, "", 0, ln.align(), false, 0, "")
+		p.cell(labelW, h, ln, "", 0, ln.align(), false)
 	}
 	p.font("", bodySize, ink)
 	for i, ln := range right {
 		p.f.SetXY(p.left+labelW, y+float64(i)*h)
-		p.f.CellFormat(p.width-labelW, h, ln.text, "", 0, ln.align(), false, 0, "")
+		p.cell(p.width-labelW, h, ln, "", 0, ln.align(), false)
 	}
 	p.f.SetXY(p.left, y+float64(n)*h+0.5)
 }
@@ -303,7 +311,7 @@ func (p *pdfWriter) scale(indent float64, s *int) {
 	}
 	p.font("", bodySize, ink)
 	p.f.SetXY(x+10*(box+gap)+2, y-0.9)
-	p.f.CellFormat(50, 6, visual(score(p.l, s)), "", 2, "L", false, 0, "")
+	p.cell(50, 6, visual(score(p.l, s)), "", 2, "L", false)
 	p.f.SetY(y + box + 1.5)
 }
 
@@ -326,7 +334,7 @@ func (p *pdfWriter) actions(actions []Action, indent float64) {
 		x := p.left + indent
 		for i, head := range []string{l.t("what"), l.t("who"), l.t("due"), l.t("status")} {
 			p.f.SetX(x)
-			p.f.CellFormat(cols[i], h+2*pad, visual(head), "1", 0, "L", true, 0, "")
+			p.cell(cols[i], h+2*pad, visual(head), "1", 0, "L", true)
 			x += cols[i]
 		}
 		p.f.Ln(h + 2*pad)
@@ -338,7 +346,7 @@ func (p *pdfWriter) actions(actions []Action, indent float64) {
 		if a.Due != "" {
 			due = l.date(a.Due)
 		}
-		p.f.SetFont(fontFamily, "", size)
+		p.setFont("", size)
 		cells := [][]pdfLine{p.lines(a.What, cols[0]), p.lines(a.Owner, cols[1]), p.lines(due, cols[2]), p.lines(l.status(a.Status), cols[3])}
 		n := 1
 		for _, c := range cells {
@@ -357,115 +365,11 @@ func (p *pdfWriter) actions(actions []Action, indent float64) {
 			p.f.Rect(x, y, cols[i], rowH, "D")
 			for j, ln := range c {
 				p.f.SetXY(x, y+pad+float64(j)*h)
-				p.f.CellFormat(cols[i], h, ln.text, "", 0, ln.align(), false, 0, "")
+				p.cell(cols[i], h, ln, "", 0, ln.align(), false)
 			}
 			x += cols[i]
 		}
 		p.f.SetXY(p.left, y+rowH)
 	}
 	p.f.Ln(2)
-}
-
-// pdfLine is one wrapped line, in drawing order.
-type pdfLine struct {
-	text string
-	rtl  bool
-}
-
-func (ln pdfLine) align() string {
-	if ln.rtl {
-		return "R"
-	}
-	return "L"
-}
-
-// lines wraps s to width w in the current font. Each paragraph is shaped (Arabic
-// letters joined) before wrapping, since shaping changes widths, and each line is
-// put in drawing order after it, since the order depends on where a line ends.
-func (p *pdfWriter) lines(s string, w float64) []pdfLine {
-	var out []pdfLine
-	for _, para := range strings.Split(pdfSafe(s), "\n") {
-		para = strings.TrimSpace(para)
-		if para == "" {
-			continue
-		}
-		shaped := shapeArabic(para)
-		rtl := rightToLeft(shaped)
-		for _, ln := range p.split(shaped, w) {
-			out = append(out, pdfLine{text: visualOrder(ln, rtl), rtl: rtl})
-		}
-	}
-	if len(out) == 0 {
-		out = append(out, pdfLine{})
-	}
-	return out
-}
-
-// split wraps s at spaces to lines no wider than w. fpdf's SplitText counts a
-// combining mark (an Arabic vowel sign) as a wide character and breaks lines at
-// it, so widths are measured here without marks, which take no room.
-func (p *pdfWriter) split(s string, w float64) []string {
-	avail := w - 2*p.f.GetCellMargin()
-	width := func(t string) float64 {
-		return p.f.GetStringWidth(strings.Map(func(r rune) rune {
-			if unicode.Is(unicode.Mn, r) {
-				return -1
-			}
-			return r
-		}, t))
-	}
-	var lines []string
-	cur := ""
-	for _, word := range strings.Split(s, " ") {
-		if width(word) > avail {
-			// A word longer than a line is cut where it must be.
-			if cur != "" {
-				lines = append(lines, cur)
-				cur = ""
-			}
-			parts := p.f.SplitText(word, w)
-			if len(parts) > 0 {
-				lines = append(lines, parts[:len(parts)-1]...)
-				cur = parts[len(parts)-1]
-			}
-			continue
-		}
-		if cur == "" {
-			cur = word
-		} else if width(cur+" "+word) > avail {
-			lines = append(lines, cur)
-			cur = word
-		} else {
-			cur += " " + word
-		}
-	}
-	if cur != "" {
-		lines = append(lines, cur)
-	}
-	return lines
-}
-
-// visual returns a one-line text shaped and in drawing order, for cells that never wrap.
-func visual(s string) string {
-	s = pdfSafe(s)
-	return visualOrder(shapeArabic(s), rightToLeft(s))
-}
-
-// pdfSafe replaces what fpdf cannot draw: characters outside the Basic
-// Multilingual Plane (emoji) become U+FFFD, tabs become spaces, other control
-// characters go.
-func pdfSafe(s string) string {
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r == '\n':
-			return r
-		case r == '\t':
-			return ' '
-		case r < 0x20 || r == 0x7F:
-			return -1
-		case r > 0xFFFF:
-			return replaced
-		}
-		return r
-	}, s)
 }
