@@ -102,7 +102,8 @@ func joinsEmoji(r rune) bool {
 }
 
 // fontRuns splits a line, in drawing order, into runs of one font each: DejaVu
-// Sans first, then Noto Sans Ethiopic, then the emoji font. An emoji sequence
+// Sans first (in the BMP: fpdf reaches no further, though DejaVu has some
+// emoticons beyond it), then Noto Sans Ethiopic, then the emoji font. An emoji sequence
 // (joined by ZWJ, with variation selectors or skin tones) is one run whose
 // actual text is the whole sequence; its base pictographs are drawn. A
 // character no font has becomes U+FFFD in DejaVu Sans.
@@ -122,7 +123,7 @@ func fontRuns(line string) []textRun {
 		case r >= puaFirst && r <= puaLast:
 			// Private Use characters mean nothing shared; the emoji font uses them itself.
 			add(fontFamily, string(rune(replaced)), "")
-		case has(fonts.dejavu, r):
+		case r <= 0xFFFF && has(fonts.dejavu, r):
 			add(fontFamily, string(r), "")
 		case has(fonts.ethiopic, r):
 			add(familyEthiopic, string(r), "")

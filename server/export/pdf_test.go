@@ -224,3 +224,58 @@ func TestPDFConcurrent(t *testing.T) {
 		}
 	}
 }
+
+// Emoji a parent typed print as themselves: drawn from the emoji font (beyond
+// U+FFFF too), read back by pdftotext through the run's ActualText, never as
+// U+FFFD. A sequence joined by ZWJ, with a skin tone or a variation selector
+// copies back whole.
+func TestPDFEmoji(t *testing.T) {
+	d := closedPlan(t, Dutch)
+	family := "👨\u200d👩\u200d👧"
+	d.Top3[0].Text = "Ik ben moe 😢 en blij 👍🏽 met ons gezin " + family + " ❤️ ☀"
+	d.Top3[1].Goal = "Rust 🙏"
+	pdf, err := WritePDF(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(resultsDir(t), "plan-emoji.nl.pdf")
+	if err := os.WriteFile(path, pdf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := pdfText(t, pdf)
+	for _, s := range []string{"Ik ben moe 😢 en blij 👍🏽 met ons gezin " + family, "Rust 🙏", "☀"} {
+		if !strings.Contains(raw, s) {
+			t.Errorf("PDF text lacks %q (text: %q)", s, raw)
+		}
+	}
+	if strings.ContainsRune(raw, replaced) {
+		t.Errorf("PDF text has U+FFFD")
+	}
+	fonts := needTool(t, "pdffonts", "poppler-utils")
+	out, err := exec.Command(fonts, path).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(out), "utf8emoji") {
+		t.Errorf("the emoji font is not in the PDF:\n%s", out)
+	}
+	ppm := needTool(t, "pdftoppm", "poppler-utils")
+	if out, err := exec.Command(ppm, "-png", "-r", "80", "-f", "1", "-l", "1", path, filepath.Join(resultsDir(t), "plan-emoji.nl-page")).CombinedOutput(); err != nil {
+		t.Errorf("pdftoppm: %v: %s", err, out)
+	}
+}
+
+// A character no embedded font has (here Chinese) still prints as U+FFFD,
+// and the text around it is kept.
+func TestPDFNoFont(t *testing.T) {
+	d := closedPlan(t, Dutch)
+	d.Top3[1].Goal = "Rust 中 thuis"
+	pdf, err := WritePDF(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := pdfText(t, pdf)
+	if !strings.Contains(raw, "Rust \uFFFD thuis") {
+		t.Errorf("PDF text lacks the replaced character (text: %q)", raw)
+	}
+}
