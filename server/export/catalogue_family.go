@@ -13,6 +13,9 @@ const (
 	Ukrainian Lang = "uk"
 )
 
+// rtl says whether the language reads right to left.
+func (l Lang) rtl() bool { return l == Arabic }
+
 var textsAR = map[string]string{
 	"title": "خطة %s", "meetingOn": "%s في %s", "version": "النسخة %d. أُغلقت في %s.",
 	"live": "هذه الخطة ليست نهائية بعد. الاجتماع ما زال مستمرًا.", "atTable": "من كان حاضرًا", "notPresent": "غير حاضر",

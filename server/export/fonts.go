@@ -120,6 +120,8 @@ func fontRuns(line string) []textRun {
 	for i := 0; i < len(line); {
 		r, size := utf8.DecodeRuneInString(line[i:])
 		switch {
+		case r == 0x200E || r == 0x200F || r >= 0x202A && r <= 0x202E || r >= 0x2066 && r <= 0x2069:
+			// Direction marks and isolates did their work in visualOrder; they draw nothing.
 		case r >= puaFirst && r <= puaLast:
 			// Private Use characters mean nothing shared; the emoji font uses them itself.
 			add(fontFamily, string(rune(replaced)), "")

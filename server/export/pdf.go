@@ -43,6 +43,16 @@ type pdfWriter struct {
 	style string          // the current font style: "" or "B"
 	size  float64         // the current font size, pt
 	added map[string]bool // fallback fonts added to this document, by family and style
+	rtl   bool            // the document reads right to left: columns and labels start at the right
+}
+
+// x is where a box of width w starts that lies offset from the start of the
+// line: from the left margin, or in a right-to-left document mirrored from the right one.
+func (p *pdfWriter) x(offset, w float64) float64 {
+	if p.rtl {
+		return p.left + p.width - offset - w
+	}
+	return p.left + offset
 }
 
 // WritePDF writes the plan as an A4 PDF for the family: Dutch at B1 level by
@@ -64,19 +74,19 @@ func WritePDF(d Document) ([]byte, error) {
 	// An alias of letters only: in a right-to-left line, brackets around it would be mirrored.
 	f.AliasNbPages("NBPAGES")
 	pw, ph := f.GetPageSize()
-	p := &pdfWriter{f: f, l: l, left: margin, width: pw - 2*margin, pageH: ph, added: map[string]bool{}}
+	p := &pdfWriter{f: f, l: l, left: margin, width: pw - 2*margin, pageH: ph, added: map[string]bool{}, rtl: l.rtl()}
 	f.SetFooterFunc(func() {
 		f.SetY(-margin + 6)
 		p.font("", 9, muted)
 		f.SetX(margin)
-		p.cell(p.width, 5, visual(l.t("page", f.PageNo(), "NBPAGES")), "", 0, "C", false)
+		p.cell(p.width, 5, p.visual(l.t("page", f.PageNo(), "NBPAGES")), "", 0, "C", false)
 	})
 	f.AddPage()
 
 	p.font("B", 20, accent)
-	p.text(title, 0, 9)
+	p.text(p.t("title", d.FamilyLabel), 0, 9)
 	p.font("", bodySize, muted)
-	p.text(l.t("meetingOn", d.Title, l.date(d.Date)), 0, 6)
+	p.text(p.t("meetingOn", d.Title, l.date(d.Date)), 0, 6)
 	if d.Live {
 		p.font("B", bodySize, ink)
 		f.SetFillColor(shade[0], shade[1], shade[2])
@@ -86,7 +96,7 @@ func WritePDF(d Document) ([]byte, error) {
 		p.text(l.t("live"), 3, 6)
 		f.SetY(y + 9)
 	} else {
-		p.text(l.t("version", d.Version, l.date(d.Stamp.Format("2006-01-02"))), 0, 6)
+		p.text(p.t("version", d.Version, l.date(d.Stamp.Format("2006-01-02"))), 0, 6)
 	}
 
 	p.heading(l.t("atTable"))
@@ -120,7 +130,7 @@ func WritePDF(d Document) ([]byte, error) {
 	}
 	if d.OverrideReason != "" {
 		p.font("", 10, muted)
-		p.text(l.t("override", d.OverrideReason), 0, 5.5)
+		p.text(p.t("override", d.OverrideReason), 0, 5.5)
 	}
 	for _, w := range d.Top3 {
 		p.worry(d, w)
@@ -225,7 +235,7 @@ func (p *pdfWriter) text(s string, indent, h float64) {
 	w := p.width - indent
 	for _, ln := range p.lines(s, w) {
 		p.space(h)
-		p.f.SetX(p.left + indent)
+		p.f.SetX(p.x(indent, w))
 		p.cell(w, h, ln, "", 2, ln.align(), false)
 	}
 }
@@ -243,12 +253,12 @@ func (p *pdfWriter) row(label, value string, labelW float64) {
 	y := p.f.GetY()
 	p.font("B", bodySize, ink)
 	for i, ln := range left {
-		p.f.SetXY(p.left, y+float64(i)*h)
+		p.f.SetXY(p.x(0, labelW), y+float64(i)*h)
 		p.cell(labelW, h, ln, "", 0, ln.align(), false)
 	}
 	p.font("", bodySize, ink)
 	for i, ln := range right {
-		p.f.SetXY(p.left+labelW, y+float64(i)*h)
+		p.f.SetXY(p.x(labelW, p.width-labelW), y+float64(i)*h)
 		p.cell(p.width-labelW, h, ln, "", 0, ln.align(), false)
 	}
 	p.f.SetXY(p.left, y+float64(n)*h+0.5)
@@ -263,8 +273,8 @@ func (p *pdfWriter) worry(d Document, w Worry) {
 	p.space(40)
 	y := p.f.GetY()
 	p.font("B", 16, accent)
-	p.f.SetXY(p.left, y)
-	p.f.CellFormat(indent, 8, string(rune('0'+w.Rank)), "", 0, "L", false, 0, "")
+	p.f.SetXY(p.x(0, indent), y)
+	p.cell(indent, 8, pdfLine{text: string(rune('0' + w.Rank)), right: p.rtl}, "", 0, pdfLine{right: p.rtl}.align(), false)
 	p.f.SetXY(p.left, y)
 	p.font("B", 13, ink)
 	p.text(w.Text, indent, 7)
@@ -298,7 +308,6 @@ func (p *pdfWriter) worry(d Document, w Worry) {
 func (p *pdfWriter) scale(indent float64, s *int) {
 	const box, gap = 4.2, 1.0
 	y := p.f.GetY() + 1
-	x := p.left + indent
 	p.f.SetDrawColor(accent[0], accent[1], accent[2])
 	p.f.SetFillColor(accent[0], accent[1], accent[2])
 	p.f.SetLineWidth(0.3)
@@ -307,11 +316,12 @@ func (p *pdfWriter) scale(indent float64, s *int) {
 		if s != nil && i < *s {
 			style = "FD"
 		}
-		p.f.Rect(x+float64(i)*(box+gap), y, box, box, style)
+		p.f.Rect(p.x(indent+float64(i)*(box+gap), box), y, box, box, style)
 	}
 	p.font("", bodySize, ink)
-	p.f.SetXY(x+10*(box+gap)+2, y-0.9)
-	p.cell(50, 6, visual(score(p.l, s)), "", 2, "L", false)
+	p.f.SetXY(p.x(indent+10*(box+gap)+2, 50), y-0.9)
+	ln := p.visual(score(p.l, s))
+	p.cell(50, 6, ln, "", 2, ln.align(), false)
 	p.f.SetY(y + box + 1.5)
 }
 
@@ -331,10 +341,11 @@ func (p *pdfWriter) actions(actions []Action, indent float64) {
 		p.f.SetFillColor(shade[0], shade[1], shade[2])
 		p.f.SetDrawColor(rule[0], rule[1], rule[2])
 		p.font("B", size, ink)
-		x := p.left + indent
+		x := indent
 		for i, head := range []string{l.t("what"), l.t("who"), l.t("due"), l.t("status")} {
-			p.f.SetX(x)
-			p.cell(cols[i], h+2*pad, visual(head), "1", 0, "L", true)
+			p.f.SetX(p.x(x, cols[i]))
+			ln := p.visual(head)
+			p.cell(cols[i], h+2*pad, ln, "1", 0, ln.align(), true)
 			x += cols[i]
 		}
 		p.f.Ln(h + 2*pad)
@@ -358,13 +369,13 @@ func (p *pdfWriter) actions(actions []Action, indent float64) {
 			header()
 		}
 		y := p.f.GetY()
-		x := p.left + indent
+		x := indent
 		p.font("", size, ink)
 		p.f.SetDrawColor(rule[0], rule[1], rule[2])
 		for i, c := range cells {
-			p.f.Rect(x, y, cols[i], rowH, "D")
+			p.f.Rect(p.x(x, cols[i]), y, cols[i], rowH, "D")
 			for j, ln := range c {
-				p.f.SetXY(x, y+pad+float64(j)*h)
+				p.f.SetXY(p.x(x, cols[i]), y+pad+float64(j)*h)
 				p.cell(cols[i], h, ln, "", 0, ln.align(), false)
 			}
 			x += cols[i]

@@ -5,19 +5,49 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf16"
+
+	"golang.org/x/text/unicode/bidi"
 )
 
-// pdfLine is one wrapped line, in drawing order.
+// pdfLine is one wrapped line, in drawing order, and the side it starts from:
+// the right in a right-to-left document or paragraph.
 type pdfLine struct {
-	text string
-	rtl  bool
+	text  string
+	right bool
 }
 
 func (ln pdfLine) align() string {
-	if ln.rtl {
+	if ln.right {
 		return "R"
 	}
 	return "L"
+}
+
+// direction says whether a paragraph reads right to left: in a right-to-left
+// document, when it has any right-to-left letter (a Latin name inside an
+// Arabic sentence keeps the sentence right to left); elsewhere when its first
+// strong letter is right to left (an Arabic worry in a Dutch plan).
+func (p *pdfWriter) direction(s string) bool {
+	if p.rtl {
+		for _, r := range s {
+			if c, _ := bidi.LookupRune(r); c.Class() == bidi.R || c.Class() == bidi.AL {
+				return true
+			}
+		}
+	}
+	return rightToLeft(s)
+}
+
+// t is the catalogue text for key, with each text argument (a family label, a
+// date, a party's words) as a bidi isolate (FSI ... PDI), so its own direction
+// and punctuation stay with it: "Gezin J." keeps its full stop in an Arabic title.
+func (p *pdfWriter) t(key string, args ...any) string {
+	for i, a := range args {
+		if s, ok := a.(string); ok && s != "" {
+			args[i] = "\u2068" + s + "\u2069"
+		}
+	}
+	return p.l.t(key, args...)
 }
 
 // lines wraps s to width w in the current font. Each paragraph is shaped (Arabic
@@ -31,9 +61,9 @@ func (p *pdfWriter) lines(s string, w float64) []pdfLine {
 			continue
 		}
 		shaped := shapeArabic(para)
-		rtl := rightToLeft(shaped)
+		rtl := p.direction(shaped)
 		for _, ln := range p.split(shaped, w) {
-			out = append(out, pdfLine{text: visualOrder(ln, rtl), rtl: rtl})
+			out = append(out, pdfLine{text: visualOrder(ln, rtl), right: rtl || p.rtl})
 		}
 	}
 	if len(out) == 0 {
@@ -175,10 +205,10 @@ func pdfTextString(s string) string {
 }
 
 // visual returns a one-line text shaped and in drawing order, for cells that never wrap.
-func visual(s string) pdfLine {
+func (p *pdfWriter) visual(s string) pdfLine {
 	s = pdfSafe(s)
-	rtl := rightToLeft(s)
-	return pdfLine{text: visualOrder(shapeArabic(s), rtl), rtl: rtl}
+	rtl := p.direction(s)
+	return pdfLine{text: visualOrder(shapeArabic(s), rtl), right: rtl || p.rtl}
 }
 
 // pdfSafe makes s drawable: tabs become spaces, other control characters go.
