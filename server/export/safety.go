@@ -58,6 +58,11 @@ type ChildDoc struct{ ChildName, Worries, GoesWell, Wishes, Bringer, Story strin
 
 // safetyCatalogue holds the words of the Signs of Safety shape, beside the catalogue.
 var safetyCatalogue = map[Lang]map[string]string{
+	Arabic:    safetyAR,
+	Turkish:   safetyTR,
+	Polish:    safetyPL,
+	Ukrainian: safetyUK,
+	Tigrinya:  safetyTI,
 	Dutch: {
 		"kind:interpreter": "tolk",
 		"kind:support":     "steunpersoon",
