@@ -47,6 +47,8 @@ var catalogue = map[Lang]map[string]string{
 	Polish:    textsPL,
 	Ukrainian: textsUK,
 	Tigrinya:  textsTI,
+	Somali:    textsSO,
+	Farsi:     textsFA,
 	Dutch: {
 		"title":            "Plan van %s",
 		"meetingOn":        "%s op %s",

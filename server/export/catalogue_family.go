@@ -14,7 +14,7 @@ const (
 )
 
 // rtl says whether the language reads right to left.
-func (l Lang) rtl() bool { return l == Arabic }
+func (l Lang) rtl() bool { return l == Arabic || l == Farsi }
 
 var textsAR = map[string]string{
 	"title": "خطة %s", "meetingOn": "%s في %s", "version": "النسخة %d. أُغلقت في %s.",

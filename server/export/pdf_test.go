@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -67,6 +68,9 @@ func pdfText(t *testing.T, pdf []byte) (raw, folded string) {
 	return string(out), norm.NFKC.String(string(out))
 }
 
+// farsiGoal has the letters Farsi adds to the Arabic script (پ چ ژ گ ک ی) and Persian digits.
+const farsiGoal = "پدر و مادر هر روز با بچه‌ها گپ می‌زنند؛ ژاکت و کیف برای ۱۴ روز"
+
 func TestPDF(t *testing.T) {
 	for _, tc := range []struct {
 		lang Lang
@@ -88,10 +92,18 @@ func TestPDF(t *testing.T) {
 			"15 січня 2027", "робиться", "Сторінка 1 з 2"}},
 		{Tigrinya, []string{"መደብ Gezin J.", "መን ነይሩ", "እንታይ ክንርኢ ንደሊ", "3 ካብ 10", "15 ጥሪ 2027", "ይግበር ኣሎ",
 			"ገጽ 1 ካብ 2", "ገጽ 2 ካብ 2"}},
+		{Somali, []string{"Qorshaha Gezin J.", "Yaa joogay", "Maxaan rabnaa inaan aragno", "3 ka mid ah 10",
+			"15 Janaayo 2027", "waa socdaa", "Bogga 1 ee 2"}},
 		{Arabic, nil},
+		{Farsi, nil},
 	} {
 		t.Run(string(tc.lang), func(t *testing.T) {
-			pdf, err := WritePDF(closedPlan(t, tc.lang))
+			d := closedPlan(t, tc.lang)
+			if tc.lang == Farsi {
+				// A goal a family member typed in Farsi: the Persian letters and digits.
+				d.Top3[1].Goal = farsiGoal
+			}
+			pdf, err := WritePDF(d)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -135,6 +147,25 @@ func TestPDF(t *testing.T) {
 				for _, s := range []string{"اذام", "ةلاحلا", "ةحفص"} {
 					if strings.Contains(folded, s) {
 						t.Errorf("Arabic PDF text has %q: a cell drawn in logical order", s)
+					}
+				}
+			}
+			if tc.lang == Farsi {
+				// Without the zero width non-joiner, which draws nothing and pdftotext
+				// does not give back, and the marks, which it may give before their letter.
+				plain := func(s string) string {
+					return strings.Map(func(r rune) rune {
+						if r >= 0x202A && r <= 0x202E || r >= 0x2066 && r <= 0x2069 || r == 0x200C || unicode.Is(unicode.Mn, r) {
+							return -1
+						}
+						return r
+					}, norm.NFKC.String(s))
+				}
+				text := plain(folded)
+				for _, s := range []string{"چه کسانی حاضر بودند", "چه چیزی می‌خواهیم ببینیم", "چه کار خواهیم کرد", "در حال انجام",
+					"موافقت خانواده", "ژانویه", "صفحه", "پدر و مادر هر روز با بچه‌ها گپ می‌زنند؛ ژاکت و کیف برای", "۱۴"} {
+					if !strings.Contains(text, plain(s)) {
+						t.Errorf("Farsi PDF text lacks %q (text: %q)", s, text)
 					}
 				}
 			}

@@ -63,6 +63,8 @@ var safetyCatalogue = map[Lang]map[string]string{
 	Polish:    safetyPL,
 	Ukrainian: safetyUK,
 	Tigrinya:  safetyTI,
+	Somali:    safetySO,
+	Farsi:     safetyFA,
 	Dutch: {
 		"kind:interpreter": "tolk",
 		"kind:support":     "steunpersoon",

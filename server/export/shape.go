@@ -111,6 +111,11 @@ func (s *arabicShaper) shapeRun(rs []rune, start, end int) []rune {
 	out := make([]rune, 0, end-start)
 	for k := 0; k < len(glyphs); k++ {
 		g := glyphs[k]
+		if c := rs[g.ClusterIndex]; c == 0x200C || c == 0x200D {
+			// A joiner did its work in the forms around it; it draws nothing (its
+			// glyph is DejaVu's space, which would draw one).
+			continue
+		}
 		if r, ok := s.reverse[g.GlyphID]; ok && g.GlyphID != 0 {
 			out = append(out, r)
 			continue
