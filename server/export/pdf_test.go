@@ -297,16 +297,17 @@ func TestPDFEmoji(t *testing.T) {
 }
 
 // A character no embedded font has (here Chinese) still prints as U+FFFD,
-// and the text around it is kept.
+// and the text around it is kept; so does a Private Use character, which
+// would otherwise reach the emoji font's own use of that area.
 func TestPDFNoFont(t *testing.T) {
 	d := closedPlan(t, Dutch)
-	d.Top3[1].Goal = "Rust 中 thuis"
+	d.Top3[1].Goal = "Rust 中 thuis \uE000 stil"
 	pdf, err := WritePDF(d)
 	if err != nil {
 		t.Fatal(err)
 	}
 	raw, _ := pdfText(t, pdf)
-	if !strings.Contains(raw, "Rust \uFFFD thuis") {
-		t.Errorf("PDF text lacks the replaced character (text: %q)", raw)
+	if !strings.Contains(raw, "Rust \uFFFD thuis \uFFFD stil") {
+		t.Errorf("PDF text lacks the replaced characters (text: %q)", raw)
 	}
 }
