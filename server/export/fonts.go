@@ -130,20 +130,7 @@ func fontRuns(line string) []textRun {
 		case has(fonts.ethiopic, r):
 			add(familyEthiopic, string(r), "")
 		case has(fonts.emoji, r):
-			// The sequence: this pictograph and what joins it.
-			j := i + size
-			for j < len(line) {
-				n, ns := utf8.DecodeRuneInString(line[j:])
-				if joinsEmoji(n) {
-					j += ns
-					if n == 0x200D && j < len(line) {
-						_, ps := utf8.DecodeRuneInString(line[j:])
-						j += ps
-					}
-					continue
-				}
-				break
-			}
+			j := sequenceEnd(line, i+size)
 			var drawn []rune
 			for _, c := range line[i:j] {
 				if joinsEmoji(c) {
@@ -159,10 +146,34 @@ func fontRuns(line string) []textRun {
 			size = j - i
 		case unicode.Is(unicode.Mn, r) || r == 0x200C || r == 0x200D || r == 0xFE0E || r == 0xFE0F:
 			// A mark or joiner no font draws on its own takes no room; leave it out.
+		case r > 0xFFFF && unicode.Is(unicode.So, r):
+			// An emoji newer than the emoji font (Symbola has Unicode 9's): it
+			// prints as U+FFFD, but its actual text is the emoji with what joins
+			// it, so copying the text and a screen reader still give it.
+			j := sequenceEnd(line, i+size)
+			add(fontFamily, string(rune(replaced)), line[i:j])
+			size = j - i
 		default:
 			add(fontFamily, string(rune(replaced)), "")
 		}
 		i += size
 	}
 	return runs
+}
+
+// sequenceEnd returns where the emoji sequence whose first pictograph ends at
+// j ends: after what joins it, and after each pictograph a ZWJ joins on.
+func sequenceEnd(line string, j int) int {
+	for j < len(line) {
+		n, ns := utf8.DecodeRuneInString(line[j:])
+		if !joinsEmoji(n) {
+			break
+		}
+		j += ns
+		if n == 0x200D && j < len(line) {
+			_, ps := utf8.DecodeRuneInString(line[j:])
+			j += ps
+		}
+	}
+	return j
 }

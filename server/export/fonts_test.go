@@ -38,4 +38,8 @@ func TestFontRuns(t *testing.T) {
 	if runs[6].text != " ☀ \uFFFD" {
 		t.Errorf("last run %q", runs[6].text)
 	}
+	// An emoji newer than the emoji font prints as U+FFFD, with itself as the actual text.
+	if runs := fontRuns("ok 🥺 x"); len(runs) != 3 || runs[1].text != "\uFFFD" || runs[1].actual != "🥺" {
+		t.Errorf("newer emoji: %+v", runs)
+	}
 }

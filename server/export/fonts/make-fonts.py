@@ -2,14 +2,15 @@
 """Builds the fallback fonts the PDF export embeds, from Debian's font packages.
 
 Run once by hand when a font changes (apt-get install fonts-noto-core
-fonts-symbola python3-fonttools); the output is committed, so neither a build
+fonts-symbola unicode-data python3-fonttools); the output is committed, so neither a build
 nor a server needs these packages.
 
 - NotoSansEthiopic-{Regular,Bold}.ttf: Noto Sans Ethiopic (OFL 1.1, from
   fonts-noto-core), cut to the Ethiopic blocks, without hinting or layout
   tables: Ethiopic needs no shaping, each syllable is one glyph.
 - TafelEmoji.ttf: Symbola (free for any use, from fonts-symbola), cut to the
-  emoji and pictographs. go-pdf/fpdf reads only a font's format 4 cmap and
+  characters Unicode calls emoji (Emoji=Yes in unicode-data's emoji-data.txt),
+  which is what a phone's emoji keyboard types, from U+2000 on. go-pdf/fpdf reads only a font's format 4 cmap and
   writes each character as a 16-bit CID equal to its code point, so it cannot
   reach a glyph beyond U+FFFF. Every such glyph is therefore also mapped at a
   Private Use code point from U+E000 on, in both the format 4 cmap (what fpdf
@@ -23,10 +24,23 @@ from fontTools.ttLib.tables._c_m_a_p import CmapSubtable
 NOTO = "/usr/share/fonts/truetype/noto/NotoSansEthiopic-%s.ttf"
 SYMBOLA = "/usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf"
 ETHIOPIC = [(0x1200, 0x139F), (0x2D80, 0x2DDF), (0xAB00, 0xAB2F)]
-EMOJI = [(0x231A, 0x231B), (0x23E9, 0x23FA), (0x2600, 0x27BF), (0x2B05, 0x2B07),
-         (0x2B1B, 0x2B1C), (0x2B50, 0x2B50), (0x2B55, 0x2B55), (0x1F1E6, 0x1F1FF),
-         (0x1F300, 0x1F6FF), (0x1F900, 0x1F9FF)]
+EMOJI_DATA = "/usr/share/unicode/emoji/emoji-data.txt"
 PUA = 0xE000
+
+
+def emoji_ranges():
+    """The code points with the Emoji property, from U+2000 on (below it are
+    digits, # and *, (c) and (R), which DejaVu Sans has)."""
+    out = []
+    for line in open(EMOJI_DATA, encoding="utf-8"):
+        fields = line.split("#")[0].split(";")
+        if len(fields) != 2 or fields[1].strip() != "Emoji":
+            continue
+        lo, _, hi = fields[0].strip().partition("..")
+        lo, hi = int(lo, 16), int(hi or lo, 16)
+        if hi >= 0x2000:
+            out.append((max(lo, 0x2000), hi))
+    return out
 
 
 def cut(src, dst, ranges):
@@ -52,7 +66,7 @@ def ethiopic(style):
 
 
 def emoji():
-    font, codes = cut(SYMBOLA, None, EMOJI)
+    font, codes = cut(SYMBOLA, None, emoji_ranges())
     best = font.getBestCmap()
     full = dict(best)
     next_pua = PUA
