@@ -1,9 +1,10 @@
 // One meeting with five phones, each in its own language: Arabic (right to
-// left), Turkish and Polish beside Dutch and English. In every phase each phone
-// is screenshot, checked with axe, checked for Dutch that is not a name or a
-// worry someone typed, and checked to fit 320 px (also with its text at 200%)
-// without scrolling sideways. Screen-reader announcements come in the phone's
-// own language.
+// left), Turkish and Polish beside Dutch and English; then its follow-up, whose
+// review is seen by phones in Arabic, Turkish and Polish and by two more in
+// Farsi (right to left) and Somali. In every phase each phone is screenshot,
+// checked with axe, checked for Dutch that is not a name or a worry someone
+// typed, and checked to fit 320 px (also with its text at 200%, and at the
+// browser's page zoom of 200%) without scrolling sideways. Screen-reader announcements come in the phone's own language.
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -15,11 +16,11 @@ const base = () => {
   return url;
 };
 
-type Lang = 'nl' | 'en' | 'ar' | 'tr' | 'pl';
+type Lang = 'nl' | 'en' | 'ar' | 'tr' | 'pl' | 'fa' | 'so';
 type Entry = string | Record<string, string>;
 const catalogue = (l: string): Record<string, Entry> =>
   JSON.parse(readFileSync(fileURLToPath(new URL(`../src/lib/i18n/${l}.json`, import.meta.url)), 'utf8')) as Record<string, Entry>;
-const cat = { nl: catalogue('nl'), en: catalogue('en'), ar: catalogue('ar'), tr: catalogue('tr'), pl: catalogue('pl') };
+const cat = { nl: catalogue('nl'), en: catalogue('en'), ar: catalogue('ar'), tr: catalogue('tr'), pl: catalogue('pl'), fa: catalogue('fa'), so: catalogue('so') };
 const text = (l: Lang, key: string, form = 'other'): string => {
   const e = cat[l][key];
   if (e === undefined) throw new Error(`no ${key} in ${l}`);
@@ -107,6 +108,7 @@ test('phones in Arabic, Turkish, Polish, Dutch and English through a whole meeti
   }
   await coord.getByRole('button', { name: 'Gesprek maken' }).click();
   await expect(coord).toHaveURL(/\/meetings\//);
+  const meetingId = decodeURIComponent(new URL(coord.url()).pathname.split('/').pop() ?? '');
   const code = (await coord.getByTestId('console-code').textContent())?.trim() ?? '';
 
   const phones = [
@@ -120,11 +122,11 @@ test('phones in Arabic, Turkish, Polish, Dutch and English through a whole meeti
   const polish = phones[2]!;
 
   /** Every check on every phone, for one phase. */
-  async function checkPhones(phase: string) {
-    for (const p of phones) {
+  async function checkPhones(phase: string, which = phones) {
+    for (const p of which) {
       const where = `${p.lang} phone in ${phase}`;
       const html = await p.page.evaluate(() => ({ lang: document.documentElement.lang, dir: document.documentElement.dir }));
-      expect.soft(html, where).toEqual({ lang: p.lang, dir: p.lang === 'ar' ? 'rtl' : 'ltr' });
+      expect.soft(html, where).toEqual({ lang: p.lang, dir: p.lang === 'ar' || p.lang === 'fa' ? 'rtl' : 'ltr' });
       await p.page.waitForTimeout(150); // let the ranking's reorder settle
       await p.page.screenshot({ path: `${resultsDir}lang-${phase}-${p.lang}.png`, fullPage: true });
       expect.soft(await seriousViolations(p.page), `axe on the ${where}`).toEqual([]);
@@ -140,6 +142,11 @@ test('phones in Arabic, Turkish, Polish, Dutch and English through a whole meeti
       expect.soft(await overflow(p.page), `sideways scroll at 200% text on the ${where}`).toBeLessThanOrEqual(0);
       await p.page.screenshot({ path: `${resultsDir}lang-${phase}-${p.lang}-200.png`, fullPage: true });
       await p.page.evaluate(() => (document.documentElement.style.fontSize = ''));
+      // The browser's page zoom at 200% (everything larger, not only text): the
+      // 360 px phone then lays the page out in 180 CSS px.
+      await p.page.setViewportSize({ width: phoneOptions.viewport.width / 2, height: phoneOptions.viewport.height / 2 });
+      expect.soft(await overflow(p.page), `sideways scroll at 200% page zoom on the ${where}`).toBeLessThanOrEqual(0);
+      await p.page.screenshot({ path: `${resultsDir}lang-${phase}-${p.lang}-zoom200.png`, fullPage: true });
       await p.page.setViewportSize(phoneOptions.viewport);
     }
   }
@@ -256,5 +263,41 @@ test('phones in Arabic, Turkish, Polish, Dutch and English through a whole meeti
   }
   await checkPhones('11-accessibility');
 
-  for (const c of [coordCtx, ...phones.map((p) => p.ctx)]) await c.close();
+  // The follow-up looks back at this plan. The Arabic, Turkish and Polish phones
+  // join it in the language they keep; a Farsi and a Somali phone choose theirs.
+  await coord.goto(`/meetings/${encodeURIComponent(meetingId)}`);
+  await coord.getByRole('button', { name: 'Vervolggesprek maken' }).click();
+  await expect(coord).not.toHaveURL(new RegExp(meetingId));
+  await expect(coord.getByRole('heading', { name: 'Gezin J. — Vervolggesprek' })).toBeVisible();
+  const code2 = (await coord.getByTestId('console-code').textContent())?.trim() ?? '';
+  const farsi = await newPhone(browser, 'fa', 'Dariush', 'Oma', '');
+  const somali = await newPhone(browser, 'so', 'Hodan', 'Vader', '');
+  const followers = [arabic, turkish, polish, farsi, somali];
+  typed.push('Dariush', 'Hodan', 'Vervolggesprek');
+  for (const p of followers) {
+    await p.page.goto(`/join/${code2}`);
+    if (p === farsi || p === somali) await p.page.getByRole('combobox', { name: 'Taal' }).selectOption(p.lang);
+    await expect(p.page.getByText(text(p.lang, 'join.name'), { exact: true })).toBeVisible();
+    await p.page.locator('#name').fill(p.name);
+    await p.page.getByRole('radio', { name: p.party }).check();
+    await p.page.locator('button[type=submit]').click();
+    await expect(p.page.getByRole('heading', { name: text(p.lang, 'phone.waiting.title') })).toBeVisible();
+  }
+  for (const p of followers) await pending.getByRole('button', { name: new RegExp(`^Toelaten\\W+${p.name}$`) }).click();
+  for (const p of followers) await expect(p.page.getByRole('heading', { name: text(p.lang, 'phone.lobby.title') })).toBeVisible();
+  await checkPhones('12-followup-lobby', [farsi, somali]);
+
+  await next('Terugblik');
+  const review = coord.getByTestId('review-actions').locator('li', { hasText: 'Aanvraag bijzondere bijstand doen' });
+  await review.getByLabel('Gedaan', { exact: true }).check();
+  await review.getByRole('button', { name: /^Opslaan\W+Aanvraag bijzondere bijstand doen$/ }).click();
+  await expect(review.getByTestId('review-outcome')).toHaveText('Gedaan');
+  for (const p of followers) {
+    await expect(p.page.getByRole('heading', { name: text(p.lang, 'phone.review.title') })).toBeVisible();
+    await expect(p.page.getByRole('heading', { name: text(p.lang, 'phone.previousTop3') })).toBeVisible();
+    await expect(p.page.locator('ol.previous')).toContainText(worries.ar);
+  }
+  await checkPhones('13-followup-review', followers);
+
+  for (const c of [coordCtx, ...phones.map((p) => p.ctx), farsi.ctx, somali.ctx]) await c.close();
 });

@@ -9,7 +9,7 @@
 // page (/kind) and the "were you heard?" check are page sessions of their own.
 // Reads the build output in frontend/dist, running the same build as
 // `npm run build` first when there is none.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -28,7 +28,10 @@ const SAFETY_CHANGES = 'src/lib/components/SafetyChanges.svelte';
 const CHILD = 'src/lib/components/child/Kind.svelte';
 const CONSOLE = 'src/lib/components/console/ConsoleApp.svelte';
 const SCREEN = 'src/lib/components/screen/ScreenApp.svelte';
-const LANGS = ['nl', 'en', 'ar', 'tr', 'pl', 'uk', 'ti'];
+// Every language, read from the catalogue folder so a new language is counted.
+const LANGS = readdirSync(join(__dirname, 'lib', 'i18n'))
+  .filter((f) => f.endsWith('.json'))
+  .map((f) => f.replace('.json', ''));
 const CATALOGUES = LANGS.map((l) => `src/lib/i18n/${l}.json?family`);
 const HEARD_TEXTS = LANGS.map((l) => `src/lib/i18n/${l}.json?heard`);
 /** A catalogue or a part of one: src/lib/i18n/nl.json, nl.json?family, nl.json?safety, ... */
@@ -39,8 +42,8 @@ const CATALOGUE = /^src\/lib\/i18n\/(\w+)\.json(?:\?(\w+))?$/;
  * this list. This is not a second limit: it is the known excess, written down.
  */
 const OVER: Record<string, number> = {
-  'plain top-3 meeting': 55407,
-  'Signs of Safety meeting': 63405,
+  'plain top-3 meeting': 55581,
+  'Signs of Safety meeting': 63607,
 };
 const gz = (f: string) => gzipSync(readFileSync(join(dist, f)), { level: 9 }).length;
 

@@ -2,7 +2,7 @@
 // downloads the coordinator console or the shared screen. The surface's code and
 // the catalogue of the chosen language load side by side.
 import { mount, type Component } from 'svelte';
-import { CONSOLE_LOCALES, setLocale, storedLocale, useFamilyCatalogues } from './lib/i18n/i18n.svelte';
+import { CONSOLE_LOCALES, setLocale, storedLocale, useFullCatalogues } from './lib/i18n/i18n.svelte';
 import './app.css';
 
 function isPhone(path: string): boolean {
@@ -19,8 +19,9 @@ const path = location.pathname;
 // The console and the screen speak Dutch and English; a laptop last used as a
 // phone in another language shows them in English, without forgetting that choice.
 const wanted = storedLocale();
-if (isPhone(path)) useFamilyCatalogues();
-const language = isPhone(path) || CONSOLE_LOCALES.includes(wanted) ? setLocale(wanted, false) : setLocale('en', false);
+// A phone loads the family texts only; the console and the screen the full catalogues.
+const texts = isPhone(path) ? Promise.resolve() : import('./lib/i18n/full-texts').then((f) => useFullCatalogues(f.fullTexts));
+const language = texts.then(() => (isPhone(path) || CONSOLE_LOCALES.includes(wanted) ? setLocale(wanted, false) : setLocale('en', false)));
 const target = document.getElementById('app');
 if (target) {
   void Promise.all([load(path), language]).then(([m]) => mount(m.default, { target }));

@@ -46,6 +46,9 @@ var catalogue = map[Lang]map[string]string{
 	Turkish:   textsTR,
 	Polish:    textsPL,
 	Ukrainian: textsUK,
+	Tigrinya:  textsTI,
+	Somali:    textsSO,
+	Farsi:     textsFA,
 	Dutch: {
 		"title":            "Plan van %s",
 		"meetingOn":        "%s op %s",

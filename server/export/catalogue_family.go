@@ -3,7 +3,7 @@ package export
 // The words the PDF for a family adds in Arabic, Turkish, Polish and Ukrainian,
 // written by the Tafel developers, not yet checked by native speakers (the same
 // status as the phone's catalogues, frontend/src/lib/i18n/_meta). Tigrinya is
-// not here: no font shipped in the binary draws Ethiopic yet.
+// in catalogue_ti.go.
 
 // Arabic, Turkish, Polish and Ukrainian: the family's own languages for the PDF.
 const (
@@ -12,6 +12,9 @@ const (
 	Polish    Lang = "pl"
 	Ukrainian Lang = "uk"
 )
+
+// rtl says whether the language reads right to left.
+func (l Lang) rtl() bool { return l == Arabic || l == Farsi }
 
 var textsAR = map[string]string{
 	"title": "خطة %s", "meetingOn": "%s في %s", "version": "النسخة %d. أُغلقت في %s.",

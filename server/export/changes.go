@@ -91,7 +91,7 @@ func (p *pdfWriter) changes(c *meeting.ChangeSet) {
 	l := p.l
 	p.heading(l.t("changes"))
 	p.font("", bodySize, muted)
-	p.text(l.t("changesSince", l.date(c.PreviousDate), c.PreviousVersion), 0, 6)
+	p.text(p.t("changesSince", l.date(c.PreviousDate), c.PreviousVersion), 0, 6)
 	if !c.Decided {
 		p.font("", bodySize, ink)
 		p.text(l.t("changesOpen"), 0, 6)

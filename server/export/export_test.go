@@ -207,10 +207,17 @@ func TestParse(t *testing.T) {
 	if _, ok := ParseFormat("exe"); ok {
 		t.Error("ParseFormat accepts exe")
 	}
-	for _, l := range []Lang{Dutch, English} {
+	// Every export language has every word, of the plan and of the Signs of
+	// Safety shape: a missing one would show in Dutch.
+	for l := range catalogue {
 		for key := range catalogue[Dutch] {
 			if _, ok := catalogue[l][key]; !ok {
 				t.Errorf("catalogue %s lacks %q", l, key)
+			}
+		}
+		for key := range safetyCatalogue[Dutch] {
+			if _, ok := safetyCatalogue[l][key]; !ok {
+				t.Errorf("safety catalogue %s lacks %q", l, key)
 			}
 		}
 	}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	_ "embed"
 	"strings"
-	"unicode"
 
 	"github.com/go-pdf/fpdf"
 )
@@ -41,6 +40,19 @@ type pdfWriter struct {
 	left  float64
 	width float64 // text width between the margins
 	pageH float64
+	style string          // the current font style: "" or "B"
+	size  float64         // the current font size, pt
+	added map[string]bool // fallback fonts added to this document, by family and style
+	rtl   bool            // the document reads right to left: columns and labels start at the right
+}
+
+// x is where a box of width w starts that lies offset from the start of the
+// line: from the left margin, or in a right-to-left document mirrored from the right one.
+func (p *pdfWriter) x(offset, w float64) float64 {
+	if p.rtl {
+		return p.left + p.width - offset - w
+	}
+	return p.left + offset
 }
 
 // WritePDF writes the plan as an A4 PDF for the family: Dutch at B1 level by
@@ -62,19 +74,19 @@ func WritePDF(d Document) ([]byte, error) {
 	// An alias of letters only: in a right-to-left line, brackets around it would be mirrored.
 	f.AliasNbPages("NBPAGES")
 	pw, ph := f.GetPageSize()
-	p := &pdfWriter{f: f, l: l, left: margin, width: pw - 2*margin, pageH: ph}
+	p := &pdfWriter{f: f, l: l, left: margin, width: pw - 2*margin, pageH: ph, added: map[string]bool{}, rtl: l.rtl()}
 	f.SetFooterFunc(func() {
 		f.SetY(-margin + 6)
 		p.font("", 9, muted)
 		f.SetX(margin)
-		f.CellFormat(p.width, 5, visual(l.t("page", f.PageNo(), "NBPAGES")), "", 0, "C", false, 0, "")
+		p.cell(p.width, 5, p.visual(l.t("page", f.PageNo(), "NBPAGES")), "", 0, "C", false)
 	})
 	f.AddPage()
 
 	p.font("B", 20, accent)
-	p.text(title, 0, 9)
+	p.text(p.t("title", d.FamilyLabel), 0, 9)
 	p.font("", bodySize, muted)
-	p.text(l.t("meetingOn", d.Title, l.date(d.Date)), 0, 6)
+	p.text(p.t("meetingOn", d.Title, l.date(d.Date)), 0, 6)
 	if d.Live {
 		p.font("B", bodySize, ink)
 		f.SetFillColor(shade[0], shade[1], shade[2])
@@ -84,7 +96,7 @@ func WritePDF(d Document) ([]byte, error) {
 		p.text(l.t("live"), 3, 6)
 		f.SetY(y + 9)
 	} else {
-		p.text(l.t("version", d.Version, l.date(d.Stamp.Format("2006-01-02"))), 0, 6)
+		p.text(p.t("version", d.Version, l.date(d.Stamp.Format("2006-01-02"))), 0, 6)
 	}
 
 	p.heading(l.t("atTable"))
@@ -118,7 +130,7 @@ func WritePDF(d Document) ([]byte, error) {
 	}
 	if d.OverrideReason != "" {
 		p.font("", 10, muted)
-		p.text(l.t("override", d.OverrideReason), 0, 5.5)
+		p.text(p.t("override", d.OverrideReason), 0, 5.5)
 	}
 	for _, w := range d.Top3 {
 		p.worry(d, w)
@@ -188,8 +200,14 @@ func WritePDF(d Document) ([]byte, error) {
 }
 
 func (p *pdfWriter) font(style string, size float64, c [3]int) {
-	p.f.SetFont(fontFamily, style, size)
+	p.setFont(style, size)
 	p.f.SetTextColor(c[0], c[1], c[2])
+}
+
+// setFont selects DejaVu Sans in style and size; fallback fonts follow them.
+func (p *pdfWriter) setFont(style string, size float64) {
+	p.style, p.size = style, size
+	p.f.SetFont(fontFamily, style, size)
 }
 
 // space starts a new page when less than need is left on this one.
@@ -217,8 +235,8 @@ func (p *pdfWriter) text(s string, indent, h float64) {
 	w := p.width - indent
 	for _, ln := range p.lines(s, w) {
 		p.space(h)
-		p.f.SetX(p.left + indent)
-		p.f.CellFormat(w, h, ln.text, "", 2, ln.align(), false, 0, "")
+		p.f.SetX(p.x(indent, w))
+		p.cell(w, h, ln, "", 2, ln.align(), false)
 	}
 }
 
@@ -226,22 +244,22 @@ func (p *pdfWriter) text(s string, indent, h float64) {
 // wrapped in its own column.
 func (p *pdfWriter) row(label, value string, labelW float64) {
 	const h = 6.0
-	p.f.SetFont(fontFamily, "B", bodySize)
+	p.setFont("B", bodySize)
 	left := p.lines(label, labelW)
-	p.f.SetFont(fontFamily, "", bodySize)
+	p.setFont("", bodySize)
 	right := p.lines(value, p.width-labelW)
 	n := max(len(left), len(right))
 	p.space(float64(n) * h)
 	y := p.f.GetY()
 	p.font("B", bodySize, ink)
 	for i, ln := range left {
-		p.f.SetXY(p.left, y+float64(i)*h)
-		p.f.CellFormat(labelW, h, ln.text, "", 0, ln.align(), false, 0, "")
+		p.f.SetXY(p.x(0, labelW), y+float64(i)*h)
+		p.cell(labelW, h, ln, "", 0, ln.align(), false)
 	}
 	p.font("", bodySize, ink)
 	for i, ln := range right {
-		p.f.SetXY(p.left+labelW, y+float64(i)*h)
-		p.f.CellFormat(p.width-labelW, h, ln.text, "", 0, ln.align(), false, 0, "")
+		p.f.SetXY(p.x(labelW, p.width-labelW), y+float64(i)*h)
+		p.cell(p.width-labelW, h, ln, "", 0, ln.align(), false)
 	}
 	p.f.SetXY(p.left, y+float64(n)*h+0.5)
 }
@@ -255,8 +273,8 @@ func (p *pdfWriter) worry(d Document, w Worry) {
 	p.space(40)
 	y := p.f.GetY()
 	p.font("B", 16, accent)
-	p.f.SetXY(p.left, y)
-	p.f.CellFormat(indent, 8, string(rune('0'+w.Rank)), "", 0, "L", false, 0, "")
+	p.f.SetXY(p.x(0, indent), y)
+	p.cell(indent, 8, pdfLine{text: string(rune('0' + w.Rank)), right: p.rtl}, "", 0, pdfLine{right: p.rtl}.align(), false)
 	p.f.SetXY(p.left, y)
 	p.font("B", 13, ink)
 	p.text(w.Text, indent, 7)
@@ -290,7 +308,6 @@ func (p *pdfWriter) worry(d Document, w Worry) {
 func (p *pdfWriter) scale(indent float64, s *int) {
 	const box, gap = 4.2, 1.0
 	y := p.f.GetY() + 1
-	x := p.left + indent
 	p.f.SetDrawColor(accent[0], accent[1], accent[2])
 	p.f.SetFillColor(accent[0], accent[1], accent[2])
 	p.f.SetLineWidth(0.3)
@@ -299,11 +316,12 @@ func (p *pdfWriter) scale(indent float64, s *int) {
 		if s != nil && i < *s {
 			style = "FD"
 		}
-		p.f.Rect(x+float64(i)*(box+gap), y, box, box, style)
+		p.f.Rect(p.x(indent+float64(i)*(box+gap), box), y, box, box, style)
 	}
 	p.font("", bodySize, ink)
-	p.f.SetXY(x+10*(box+gap)+2, y-0.9)
-	p.f.CellFormat(50, 6, visual(score(p.l, s)), "", 2, "L", false, 0, "")
+	p.f.SetXY(p.x(indent+10*(box+gap)+2, 50), y-0.9)
+	ln := p.visual(score(p.l, s))
+	p.cell(50, 6, ln, "", 2, ln.align(), false)
 	p.f.SetY(y + box + 1.5)
 }
 
@@ -323,10 +341,11 @@ func (p *pdfWriter) actions(actions []Action, indent float64) {
 		p.f.SetFillColor(shade[0], shade[1], shade[2])
 		p.f.SetDrawColor(rule[0], rule[1], rule[2])
 		p.font("B", size, ink)
-		x := p.left + indent
+		x := indent
 		for i, head := range []string{l.t("what"), l.t("who"), l.t("due"), l.t("status")} {
-			p.f.SetX(x)
-			p.f.CellFormat(cols[i], h+2*pad, visual(head), "1", 0, "L", true, 0, "")
+			p.f.SetX(p.x(x, cols[i]))
+			ln := p.visual(head)
+			p.cell(cols[i], h+2*pad, ln, "1", 0, ln.align(), true)
 			x += cols[i]
 		}
 		p.f.Ln(h + 2*pad)
@@ -338,7 +357,7 @@ func (p *pdfWriter) actions(actions []Action, indent float64) {
 		if a.Due != "" {
 			due = l.date(a.Due)
 		}
-		p.f.SetFont(fontFamily, "", size)
+		p.setFont("", size)
 		cells := [][]pdfLine{p.lines(a.What, cols[0]), p.lines(a.Owner, cols[1]), p.lines(due, cols[2]), p.lines(l.status(a.Status), cols[3])}
 		n := 1
 		for _, c := range cells {
@@ -350,122 +369,18 @@ func (p *pdfWriter) actions(actions []Action, indent float64) {
 			header()
 		}
 		y := p.f.GetY()
-		x := p.left + indent
+		x := indent
 		p.font("", size, ink)
 		p.f.SetDrawColor(rule[0], rule[1], rule[2])
 		for i, c := range cells {
-			p.f.Rect(x, y, cols[i], rowH, "D")
+			p.f.Rect(p.x(x, cols[i]), y, cols[i], rowH, "D")
 			for j, ln := range c {
-				p.f.SetXY(x, y+pad+float64(j)*h)
-				p.f.CellFormat(cols[i], h, ln.text, "", 0, ln.align(), false, 0, "")
+				p.f.SetXY(p.x(x, cols[i]), y+pad+float64(j)*h)
+				p.cell(cols[i], h, ln, "", 0, ln.align(), false)
 			}
 			x += cols[i]
 		}
 		p.f.SetXY(p.left, y+rowH)
 	}
 	p.f.Ln(2)
-}
-
-// pdfLine is one wrapped line, in drawing order.
-type pdfLine struct {
-	text string
-	rtl  bool
-}
-
-func (ln pdfLine) align() string {
-	if ln.rtl {
-		return "R"
-	}
-	return "L"
-}
-
-// lines wraps s to width w in the current font. Each paragraph is shaped (Arabic
-// letters joined) before wrapping, since shaping changes widths, and each line is
-// put in drawing order after it, since the order depends on where a line ends.
-func (p *pdfWriter) lines(s string, w float64) []pdfLine {
-	var out []pdfLine
-	for _, para := range strings.Split(pdfSafe(s), "\n") {
-		para = strings.TrimSpace(para)
-		if para == "" {
-			continue
-		}
-		shaped := shapeArabic(para)
-		rtl := rightToLeft(shaped)
-		for _, ln := range p.split(shaped, w) {
-			out = append(out, pdfLine{text: visualOrder(ln, rtl), rtl: rtl})
-		}
-	}
-	if len(out) == 0 {
-		out = append(out, pdfLine{})
-	}
-	return out
-}
-
-// split wraps s at spaces to lines no wider than w. fpdf's SplitText counts a
-// combining mark (an Arabic vowel sign) as a wide character and breaks lines at
-// it, so widths are measured here without marks, which take no room.
-func (p *pdfWriter) split(s string, w float64) []string {
-	avail := w - 2*p.f.GetCellMargin()
-	width := func(t string) float64 {
-		return p.f.GetStringWidth(strings.Map(func(r rune) rune {
-			if unicode.Is(unicode.Mn, r) {
-				return -1
-			}
-			return r
-		}, t))
-	}
-	var lines []string
-	cur := ""
-	for _, word := range strings.Split(s, " ") {
-		if width(word) > avail {
-			// A word longer than a line is cut where it must be.
-			if cur != "" {
-				lines = append(lines, cur)
-				cur = ""
-			}
-			parts := p.f.SplitText(word, w)
-			if len(parts) > 0 {
-				lines = append(lines, parts[:len(parts)-1]...)
-				cur = parts[len(parts)-1]
-			}
-			continue
-		}
-		if cur == "" {
-			cur = word
-		} else if width(cur+" "+word) > avail {
-			lines = append(lines, cur)
-			cur = word
-		} else {
-			cur += " " + word
-		}
-	}
-	if cur != "" {
-		lines = append(lines, cur)
-	}
-	return lines
-}
-
-// visual returns a one-line text shaped and in drawing order, for cells that never wrap.
-func visual(s string) string {
-	s = pdfSafe(s)
-	return visualOrder(shapeArabic(s), rightToLeft(s))
-}
-
-// pdfSafe replaces what fpdf cannot draw: characters outside the Basic
-// Multilingual Plane (emoji) become U+FFFD, tabs become spaces, other control
-// characters go.
-func pdfSafe(s string) string {
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r == '\n':
-			return r
-		case r == '\t':
-			return ' '
-		case r < 0x20 || r == 0x7F:
-			return -1
-		case r > 0xFFFF:
-			return replaced
-		}
-		return r
-	}, s)
 }

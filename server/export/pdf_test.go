@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -67,6 +68,9 @@ func pdfText(t *testing.T, pdf []byte) (raw, folded string) {
 	return string(out), norm.NFKC.String(string(out))
 }
 
+// farsiGoal has the letters Farsi adds to the Arabic script (پ چ ژ گ ک ی) and Persian digits.
+const farsiGoal = "پدر و مادر هر روز با بچه‌ها گپ می‌زنند؛ ژاکت و کیف برای ۱۴ روز"
+
 func TestPDF(t *testing.T) {
 	for _, tc := range []struct {
 		lang Lang
@@ -86,10 +90,20 @@ func TestPDF(t *testing.T) {
 			"15 stycznia 2027", "w trakcie", "Strona 1 z 2"}},
 		{Ukrainian, []string{"План: Gezin J.", "Хто був присутній", "Що ми хочемо побачити", "3 з 10",
 			"15 січня 2027", "робиться", "Сторінка 1 з 2"}},
+		{Tigrinya, []string{"መደብ Gezin J.", "መን ነይሩ", "እንታይ ክንርኢ ንደሊ", "3 ካብ 10", "15 ጥሪ 2027", "ይግበር ኣሎ",
+			"ገጽ 1 ካብ 2", "ገጽ 2 ካብ 2"}},
+		{Somali, []string{"Qorshaha Gezin J.", "Yaa joogay", "Maxaan rabnaa inaan aragno", "3 ka mid ah 10",
+			"15 Janaayo 2027", "waa socdaa", "Bogga 1 ee 2"}},
 		{Arabic, nil},
+		{Farsi, nil},
 	} {
 		t.Run(string(tc.lang), func(t *testing.T) {
-			pdf, err := WritePDF(closedPlan(t, tc.lang))
+			d := closedPlan(t, tc.lang)
+			if tc.lang == Farsi {
+				// A goal a family member typed in Farsi: the Persian letters and digits.
+				d.Top3[1].Goal = farsiGoal
+			}
+			pdf, err := WritePDF(d)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -136,6 +150,25 @@ func TestPDF(t *testing.T) {
 					}
 				}
 			}
+			if tc.lang == Farsi {
+				// Without the zero width non-joiner, which draws nothing and pdftotext
+				// does not give back, and the marks, which it may give before their letter.
+				plain := func(s string) string {
+					return strings.Map(func(r rune) rune {
+						if r >= 0x202A && r <= 0x202E || r >= 0x2066 && r <= 0x2069 || r == 0x200C || unicode.Is(unicode.Mn, r) {
+							return -1
+						}
+						return r
+					}, norm.NFKC.String(s))
+				}
+				text := plain(folded)
+				for _, s := range []string{"چه کسانی حاضر بودند", "چه چیزی می‌خواهیم ببینیم", "چه کار خواهیم کرد", "در حال انجام",
+					"موافقت خانواده", "ژانویه", "صفحه", "پدر و مادر هر روز با بچه‌ها گپ می‌زنند؛ ژاکت و کیف برای", "۱۴"} {
+					if !strings.Contains(text, plain(s)) {
+						t.Errorf("Farsi PDF text lacks %q (text: %q)", s, text)
+					}
+				}
+			}
 			if !strings.Contains(folded, arabicWorry) {
 				t.Errorf("PDF text lacks %q after NFKC (text: %q)", arabicWorry, raw)
 			}
@@ -159,8 +192,8 @@ func TestPDF(t *testing.T) {
 }
 
 // A long plan with every awkward input still makes a PDF: many pages with the
-// table header repeated, long Arabic that wraps over lines, an emoji (outside
-// what fpdf can draw), a word longer than a line.
+// table header repeated, long Arabic that wraps over lines, an emoji (beyond
+// the BMP, drawn from the emoji font), a word longer than a line.
 func TestPDFLongPlan(t *testing.T) {
 	d := closedPlan(t, Dutch)
 	long := strings.Repeat(arabicWorry+" ", 12) + "في 2027."
@@ -190,8 +223,11 @@ func TestPDFLongPlan(t *testing.T) {
 	if got := strings.Count(raw, "Klaar op"); got < pages {
 		t.Errorf("table header %d times on %d pages: not repeated after a page break", got, pages)
 	}
-	if !strings.Contains(folded, arabicWorry) || !strings.Contains(folded, "\uFFFD") {
-		t.Errorf("wrapped Arabic or the emoji's replacement is missing")
+	if !strings.Contains(folded, arabicWorry) {
+		t.Errorf("wrapped Arabic is missing")
+	}
+	if !strings.Contains(raw, "👍") || strings.Contains(raw, "\uFFFD") {
+		t.Errorf("the emoji is not drawn as itself (text: %q)", raw)
 	}
 }
 
@@ -217,5 +253,61 @@ func TestPDFConcurrent(t *testing.T) {
 		if err := <-errs; err != nil {
 			t.Error(err)
 		}
+	}
+}
+
+// Emoji a parent typed print as themselves: drawn from the emoji font (beyond
+// U+FFFF too), read back by pdftotext through the run's ActualText, never as
+// U+FFFD. A sequence joined by ZWJ, with a skin tone or a variation selector
+// copies back whole.
+func TestPDFEmoji(t *testing.T) {
+	d := closedPlan(t, Dutch)
+	family := "👨\u200d👩\u200d👧"
+	d.Top3[0].Text = "Ik ben moe 😢 en blij 👍🏽 met ons gezin " + family + " ❤️ ☀"
+	d.Top3[1].Goal = "Rust 🙏"
+	pdf, err := WritePDF(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(resultsDir(t), "plan-emoji.nl.pdf")
+	if err := os.WriteFile(path, pdf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := pdfText(t, pdf)
+	for _, s := range []string{"Ik ben moe 😢 en blij 👍🏽 met ons gezin " + family, "Rust 🙏", "☀"} {
+		if !strings.Contains(raw, s) {
+			t.Errorf("PDF text lacks %q (text: %q)", s, raw)
+		}
+	}
+	if strings.ContainsRune(raw, replaced) {
+		t.Errorf("PDF text has U+FFFD")
+	}
+	fonts := needTool(t, "pdffonts", "poppler-utils")
+	out, err := exec.Command(fonts, path).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(out), "utf8emoji") {
+		t.Errorf("the emoji font is not in the PDF:\n%s", out)
+	}
+	ppm := needTool(t, "pdftoppm", "poppler-utils")
+	if out, err := exec.Command(ppm, "-png", "-r", "80", "-f", "1", "-l", "1", path, filepath.Join(resultsDir(t), "plan-emoji.nl-page")).CombinedOutput(); err != nil {
+		t.Errorf("pdftoppm: %v: %s", err, out)
+	}
+}
+
+// A character no embedded font has (here Chinese) still prints as U+FFFD,
+// and the text around it is kept; so does a Private Use character, which
+// would otherwise reach the emoji font's own use of that area.
+func TestPDFNoFont(t *testing.T) {
+	d := closedPlan(t, Dutch)
+	d.Top3[1].Goal = "Rust 中 thuis \uE000 stil"
+	pdf, err := WritePDF(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := pdfText(t, pdf)
+	if !strings.Contains(raw, "Rust \uFFFD thuis \uFFFD stil") {
+		t.Errorf("PDF text lacks the replaced characters (text: %q)", raw)
 	}
 }

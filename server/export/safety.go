@@ -58,6 +58,13 @@ type ChildDoc struct{ ChildName, Worries, GoesWell, Wishes, Bringer, Story strin
 
 // safetyCatalogue holds the words of the Signs of Safety shape, beside the catalogue.
 var safetyCatalogue = map[Lang]map[string]string{
+	Arabic:    safetyAR,
+	Turkish:   safetyTR,
+	Polish:    safetyPL,
+	Ukrainian: safetyUK,
+	Tigrinya:  safetyTI,
+	Somali:    safetySO,
+	Farsi:     safetyFA,
 	Dutch: {
 		"kind:interpreter": "tolk",
 		"kind:support":     "steunpersoon",
@@ -427,7 +434,7 @@ func (p *pdfWriter) safetyBefore(d Document) {
 		p.text(c.ChildName, 0, 7)
 		if c.Bringer != "" {
 			p.font("", 9.5, muted)
-			p.text(l.t("broughtBy", c.Bringer), 0, 5)
+			p.text(p.t("broughtBy", c.Bringer), 0, 5)
 		}
 		if c.Story != "" {
 			p.font("", bodySize, ink)
@@ -464,8 +471,8 @@ func (p *pdfWriter) scaleDoc(sc ScaleDoc, indent float64) {
 	p.font("B", bodySize, ink)
 	p.text(sc.Question, indent, 6)
 	p.font("", 10, muted)
-	p.text(l.t("tenMeans", sc.TenMeans), indent, 5.5)
-	p.text(l.t("zeroMeans", sc.ZeroMeans), indent, 5.5)
+	p.text(p.t("tenMeans", sc.TenMeans), indent, 5.5)
+	p.text(p.t("zeroMeans", sc.ZeroMeans), indent, 5.5)
 	if len(sc.Scores) == 0 {
 		p.font("", bodySize, ink)
 		p.text(l.t("noScores"), indent, 6)
@@ -518,7 +525,7 @@ func (p *pdfWriter) safetyAfter(d Document) {
 			// The family reads the condition in plain words.
 			p.font("B", bodySize, ink)
 			p.text(c.Plain, 0, 6)
-			status := l.t("setBy", c.Party) + ". " + l.t("status") + ": " + l.t("condition:"+c.Status)
+			status := p.t("setBy", c.Party) + ". " + l.t("status") + ": " + l.t("condition:"+c.Status)
 			if c.Reason != "" {
 				status += " (" + c.Reason + ")"
 			}
@@ -539,7 +546,7 @@ func (p *pdfWriter) safetyChanges(c *meeting.SafetyChanges) {
 		p.font("B", bodySize, accent)
 		p.text(l.t("scoreChanges"), 0, 6)
 		for _, s := range c.Scores {
-			p.row(s.Question, l.t("scoreLine", s.Party, scoreOr(l, s.PreviousScore), scoreOr(l, s.ReviewScore), scoreOr(l, s.ScoreNow)), 55)
+			p.row(s.Question, p.t("scoreLine", s.Party, scoreOr(l, s.PreviousScore), scoreOr(l, s.ReviewScore), scoreOr(l, s.ScoreNow)), 55)
 		}
 	}
 	p.font("B", bodySize, accent)

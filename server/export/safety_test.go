@@ -7,8 +7,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/tafel-met/tafel/server/meeting"
+	"golang.org/x/text/unicode/norm"
 )
 
 // The reporter in the Signs of Safety fixture: no export may name them.
@@ -174,6 +176,59 @@ func TestFamilyPDF(t *testing.T) {
 		if strings.Contains(text, never) {
 			t.Errorf("the family PDF shows %q", never)
 		}
+	}
+}
+
+// The family's PDF in each family language has the Signs of Safety headings
+// in that language, and none of the Dutch ones.
+func TestFamilyPDFLanguages(t *testing.T) {
+	m, c := fixtureSafety(t, true)
+	view := m.ViewFor(m.ViewerFor(meeting.RoleParticipant, c.sanne.ParticipantID))
+	for _, tc := range []struct {
+		lang Lang
+		want []string
+	}{
+		{English, []string{"What already keeps the child safe", "House of dreams", "Safety plan", "Plan B if it fails", "Conditions", "still open", "How to reach the regisseur", "interpreter"}},
+		{Arabic, []string{"ما الذي يحمي الطفل الآن", "بيت الأحلام", "خطة الأمان", "الخطة ب إذا لم تنجح", "الشروط", "ما زال مفتوحًا", "كيف تصل إلى المنسق", "مترجم"}},
+		{Turkish, []string{"Çocuğu şimdiden ne güvende tutuyor", "Hayaller evi", "Güvenlik planı", "Olmazsa B planı", "Koşullar", "hâlâ açık", "Koordinatöre nasıl ulaşırsınız", "tercüman"}},
+		{Polish, []string{"Co już teraz chroni dziecko", "Dom marzeń", "Plan bezpieczeństwa", "Plan B, jeśli się nie uda", "Warunki", "jeszcze otwarty", "Jak skontaktować się z koordynatorem", "tłumacz"}},
+		{Ukrainian, []string{"Що вже зараз береже дитину", "Дім мрій", "План безпеки", "План Б, якщо не вийде", "Умови", "ще відкрита", "Як зв'язатися з координатором", "перекладач"}},
+		{Somali, []string{"Maxaa hadda ilmaha ammaan ka dhigaya", "Guriga riyooyinka", "Qorshaha badbaadada", "Qorshaha B haddii uu shaqayn waayo", "Shuruudaha", "weli furan", "Sida aad ula xiriirto isku-duwaha", "turjubaan"}},
+		{Farsi, []string{"الان چه چیزی کودک را در امان نگه می‌دارد", "خانهٔ آرزوها", "برنامهٔ ایمنی", "برنامهٔ ب اگر نشد", "شرط‌ها", "هنوز باز است", "چطور با هماهنگ‌کننده تماس بگیرید", "مترجم"}},
+		{Tigrinya, []string{"ሕጂ ነቲ ቆልዓ እንታይ ይሕልዎ", "ገዛ ሕልምታት", "መደብ ድሕንነት", "እንተዘይሰሊጡ መደብ ለ", "ቅድመ ኩነታት", "ገና ክፉት እዩ", "ነቲ ኣወሃሃዲ ብኸመይ ትረኽብዎ", "ተርጓሚ"}},
+	} {
+		t.Run(string(tc.lang), func(t *testing.T) {
+			pdf, err := WritePDF(FromView(view, nil, tc.lang, time.Time{}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(resultsDir(t), "safety."+string(tc.lang)+".pdf"), pdf, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			_, folded := pdfText(t, pdf)
+			// Right-to-left runs come back between directional controls; they are not text.
+			// pdftotext may also give an Arabic vowel sign before its letter, and
+			// drops a zero width non-joiner; letters are compared without them.
+			plain := func(s string) string {
+				return strings.Map(func(r rune) rune {
+					if r >= 0x202A && r <= 0x202E || r >= 0x2066 && r <= 0x2069 || r == 0x200C || unicode.Is(unicode.Mn, r) {
+						return -1
+					}
+					return r
+				}, norm.NFKC.String(s))
+			}
+			text := strings.Join(strings.Fields(plain(folded)), " ")
+			for _, want := range tc.want {
+				if !strings.Contains(text, plain(want)) {
+					t.Errorf("the %s family PDF lacks %q", tc.lang, want)
+				}
+			}
+			for _, dutch := range []string{"Wat houdt het kind nu al veilig", "Huis van dromen", "Veiligheidsplan", "Voorwaarden", "Zo bereikt u de regisseur", "(tolk)"} {
+				if strings.Contains(text, dutch) {
+					t.Errorf("the %s family PDF shows the Dutch %q", tc.lang, dutch)
+				}
+			}
+		})
 	}
 }
 

@@ -59,7 +59,13 @@ func (s *arabicShaper) load() {
 
 // isArabic reports whether r is shaped as Arabic script.
 func isArabic(r rune) bool {
-	return unicode.Is(unicode.Arabic, r) && !unicode.IsDigit(r) || r == 0x200C || r == 0x200D
+	return unicode.Is(unicode.Arabic, r) && !unicode.IsDigit(r)
+}
+
+// joinsArabic reports whether r continues an Arabic run: a mark, or a joiner
+// (ZWJ, ZWNJ), which outside Arabic belongs to an emoji sequence instead.
+func joinsArabic(r rune) bool {
+	return isArabic(r) || unicode.Is(unicode.Mn, r) || r == 0x200C || r == 0x200D
 }
 
 // shapeArabic returns s in logical order with every Arabic run shaped: letters in
@@ -80,7 +86,7 @@ func shapeArabic(s string) string {
 		j := i
 		// A run is Arabic letters and the marks and spaces between them, so words
 		// join within themselves and a space ends the joining as it should.
-		for j < len(rs) && (isArabic(rs[j]) || unicode.Is(unicode.Mn, rs[j])) {
+		for j < len(rs) && joinsArabic(rs[j]) {
 			j++
 		}
 		out = append(out, arabic.shapeRun(rs, i, j)...)
@@ -105,6 +111,11 @@ func (s *arabicShaper) shapeRun(rs []rune, start, end int) []rune {
 	out := make([]rune, 0, end-start)
 	for k := 0; k < len(glyphs); k++ {
 		g := glyphs[k]
+		if c := rs[g.ClusterIndex]; c == 0x200C || c == 0x200D {
+			// A joiner did its work in the forms around it; it draws nothing (its
+			// glyph is DejaVu's space, which would draw one).
+			continue
+		}
 		if r, ok := s.reverse[g.GlyphID]; ok && g.GlyphID != 0 {
 			out = append(out, r)
 			continue
@@ -184,7 +195,9 @@ func visualOrder(line string, rtl bool) string {
 	for _, r := range runs {
 		maxLevel = max(maxLevel, r.level)
 		for _, c := range r.text {
-			if unicode.Is(unicode.Mn, c) && len(cs) > 0 {
+			// A mark, and an emoji sequence (joined by ZWJ, with its skin tone),
+			// stay with the character they belong to.
+			if n := len(cs); n > 0 && (unicode.Is(unicode.Mn, c) || joinsEmoji(c) || cs[n-1].rs[len(cs[n-1].rs)-1] == 0x200D) {
 				cs[len(cs)-1].rs = append(cs[len(cs)-1].rs, c)
 				continue
 			}

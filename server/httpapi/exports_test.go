@@ -191,6 +191,15 @@ func TestExportRoutes(t *testing.T) {
 				t.Errorf("%s starts %q, want %q", tc.ext, body[:min(len(body), 40)], tc.start)
 			}
 		}
+		// The family's own languages: Tigrinya, Somali and Farsi too, and the Markdown's heading in each.
+		for lang, heading := range map[string]string{"ti": "# መደብ Gezin J.", "so": "# Qorshaha Gezin J.", "fa": "# برنامهٔ Gezin J."} {
+			if _, pdf := es.fetch(base+".pdf?lang="+lang, 200); !strings.HasPrefix(string(pdf), "%PDF-") {
+				t.Errorf("lang=%s: not a PDF", lang)
+			}
+			if _, md := es.fetch(base+".md?lang="+lang, 200); !strings.HasPrefix(string(md), heading) {
+				t.Errorf("lang=%s: Markdown starts %q, want %q", lang, md[:min(len(md), 40)], heading)
+			}
+		}
 		_, csv := es.fetch(base+".csv", 200)
 		if !strings.Contains(string(csv), ",'=Budgetcoach,") {
 			t.Errorf("CSV cell starting with = is not defused:\n%s", csv)

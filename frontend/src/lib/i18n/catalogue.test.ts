@@ -4,7 +4,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CONSOLE_LOCALES, LOCALES, setLocale, t } from './i18n.svelte';
+import { CONSOLE_LOCALES, LOCALES, formatDate, setLocale, t } from './i18n.svelte';
 import { FAMILY_ERRORS, isFamilyKey } from './family';
 
 type Entry = string | Record<string, string>;
@@ -29,6 +29,16 @@ describe('plural texts', () => {
     expect(t('ranking.points', { n: 1 })).toBe('1 point');
     expect(t('ranking.points', { n: 0 })).toBe('0 points');
     await setLocale('nl', false);
+  });
+});
+
+describe('dates', () => {
+  it('Farsi keeps the Gregorian calendar of the meeting (June, not Khordad)', async () => {
+    await setLocale('fa', false);
+    expect(formatDate('2030-06-01')).toContain('ژوئن');
+    expect(formatDate('2030-06-01')).not.toContain('خرداد');
+    await setLocale('nl', false);
+    expect(formatDate('2030-06-01')).toBe('1 juni 2030');
   });
 });
 

@@ -7,7 +7,7 @@
 import type nl from './nl.json';
 
 /** Every language Tafel speaks. The console and shared screen speak the first two. */
-export const LOCALES = ['nl', 'en', 'ar', 'tr', 'pl', 'uk', 'ti'] as const;
+export const LOCALES = ['nl', 'en', 'ar', 'tr', 'pl', 'uk', 'ti', 'so', 'fa'] as const;
 export type Locale = (typeof LOCALES)[number];
 /** The languages of the coordinator's console and the shared screen. */
 export const CONSOLE_LOCALES: Locale[] = ['nl', 'en'];
@@ -22,32 +22,36 @@ export const LANGUAGE_NAMES: Record<Locale, string> = {
   pl: 'Polski',
   uk: 'Українська',
   ti: 'ትግርኛ',
+  so: 'Soomaali',
+  fa: 'فارسی',
 };
 
 export type Text = string | Partial<Record<Intl.LDMLPluralRule, string>>;
 export type Catalogue = Record<string, Text | unknown>;
 
 /** Languages written right to left. */
-const RTL = new Set(['ar', 'he', 'fa', 'ur']);
+const RTL = new Set(['ar', 'fa']);
 const STORAGE_KEY = 'tafel.lang';
 
 // Each catalogue is its own chunk: a device downloads only the one it shows. A
-// phone gets the family texts only (the build filters them, see vite.config.ts).
-const allTexts = import.meta.glob<Catalogue>(['./*.json'], { import: 'default' });
+// page loads the family texts only (the build filters them, see vite.config.ts)
+// unless it is the console or the screen, which bring the full ones (full-texts.ts),
+// so the phone's code holds no path to a full catalogue.
 const familyTexts = import.meta.glob<Catalogue>(['./*.json'], { import: 'default', query: '?family' });
-let loaders = allTexts;
-let partLoaders: typeof allTexts = {};
+let loaders = familyTexts;
+let partLoaders: typeof familyTexts = {};
 
-/** Makes this page load the family texts only: for the phone, which shows nothing else. */
-export function useFamilyCatalogues(): void {
-  loaders = familyTexts;
+/** Makes this page load the full catalogues, console texts too: for the console and the screen. */
+export function useFullCatalogues(full: typeof familyTexts): void {
+  loaders = full;
+  loaded.clear();
 }
 
 /**
  * Adds the Signs of Safety part (safety-texts.ts) to every family catalogue, now and
  * after every change of language. The full catalogues have it already.
  */
-export async function addCataloguePart(part: typeof allTexts): Promise<void> {
+export async function addCataloguePart(part: typeof familyTexts): Promise<void> {
   if (loaders !== familyTexts || partLoaders === part) return;
   partLoaders = part;
   loaded.clear();
@@ -91,9 +95,12 @@ export function locale(): Locale {
   return current.locale;
 }
 
-/** The BCP 47 tag for Intl: Arabic keeps the digits people type (0-9) in dates and numbers. */
+/**
+ * The BCP 47 tag for Intl: Arabic keeps the digits people type (0-9) in dates and
+ * numbers; Farsi keeps the Gregorian calendar of the meeting's dates.
+ */
 export function intlLocale(l: Locale = current.locale): string {
-  return l === 'ar' ? 'ar-u-nu-latn' : l;
+  return l === 'ar' ? 'ar-u-nu-latn' : l === 'fa' ? 'fa-u-ca-gregory' : l;
 }
 
 const pluralRules = new Map<Locale, Intl.PluralRules>();
@@ -163,13 +170,6 @@ export function formatDate(ymd: string): string {
   if (!m) return ymd;
   const d = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
   return new Intl.DateTimeFormat(intlLocale(), { dateStyle: 'long' }).format(d);
-}
-
-/** A timestamp in the reader's language. */
-export function formatDateTime(iso: string): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  return new Intl.DateTimeFormat(intlLocale(), { dateStyle: 'long', timeStyle: 'short' }).format(d);
 }
 
 /** A list like "A, B en C" in the reader's language. */
