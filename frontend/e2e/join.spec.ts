@@ -96,3 +96,48 @@ test('a phone without a token for the meeting is sent to join', async ({ page })
   await page.getByRole('link', { name: 'Naar aanmelden' }).click();
   await expect(page).toHaveURL(/\/join$/);
 });
+
+test('a phone that opens the join link again is the same person; someone else is an explicit choice', async ({ page, playwright }) => {
+  const request = await playwright.request.newContext({ baseURL: base() });
+  const meeting = await createMeeting(request);
+  const people = async () => {
+    const snap = await (await request.get(`/api/meetings/${encodeURIComponent(meeting.id)}/snapshot`)).json();
+    return (snap.participants as { name: string }[]).map((p) => p.name).sort();
+  };
+
+  await page.goto(`${base()}/join/${meeting.joinCode}`);
+  await page.locator('#name').fill('Ans');
+  await page.getByRole('radio', { name: 'Buurvrouw' }).check();
+  await page.getByRole('button', { name: 'Meedoen' }).click();
+  await expect(page.getByTestId('waiting')).toBeVisible();
+  await expect(page).toHaveURL(new RegExp(`/m/${meeting.id}$`));
+
+  // The QR code scanned again: straight back in, as Ans, with no form.
+  await page.goto(`${base()}/join/${meeting.joinCode}`);
+  await expect(page).toHaveURL(new RegExp(`/m/${meeting.id}$`));
+  await expect(page.getByTestId('waiting')).toBeVisible();
+  await expect(page.getByText('Ans, Buurvrouw')).toBeVisible();
+  // The back button to the join page: back in again.
+  await page.goBack();
+  await page.goBack();
+  await expect(page).toHaveURL(new RegExp(`/m/${meeting.id}$`));
+  await expect(page.getByTestId('waiting')).toBeVisible();
+  // A closed tab: a new page of the same phone.
+  const again = await page.context().newPage();
+  await again.goto(`${base()}/join/${meeting.joinCode}`);
+  await expect(again.getByTestId('waiting')).toBeVisible();
+  await again.close();
+  expect(await people()).toEqual(['Ans']);
+
+  // Someone else on the same phone says so, and is a second person.
+  await page.getByRole('link', { name: 'Ik ben iemand anders' }).click();
+  await page.locator('#code').fill(meeting.joinCode);
+  await page.keyboard.press('Enter');
+  await page.locator('#name').fill('Bram');
+  await page.getByRole('radio', { name: 'Moeder' }).check();
+  await page.getByRole('button', { name: 'Meedoen' }).click();
+  await expect(page.getByText('Bram, Moeder')).toBeVisible();
+  expect(await people()).toEqual(['Ans', 'Bram']);
+  expect(await seriousViolations(page)).toEqual([]);
+  await request.dispose();
+});

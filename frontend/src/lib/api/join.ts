@@ -11,6 +11,8 @@ export interface JoinInfo {
   parties: Party[];
   locked: boolean;
   closed: boolean;
+  /** Set when this phone is in the meeting already (it joined before). */
+  joined?: { participantId: string };
 }
 
 /** The server also returns the token for non-browser clients; a browser keeps it only in the cookie the answer sets. */
@@ -25,8 +27,9 @@ export function normaliseCode(code: string): string {
 }
 
 export const lookupCode = (code: string) => request<JoinInfo>('GET', `/api/join/${encodeURIComponent(normaliseCode(code))}`);
-export const joinMeeting = (code: string, name: string, partyId: string) =>
-  request<Joined>('POST', `/api/join/${encodeURIComponent(normaliseCode(code))}`, { name, partyId });
+/** newPerson: someone else joins on a phone that is in the meeting already. */
+export const joinMeeting = (code: string, name: string, partyId: string, newPerson = false) =>
+  request<Joined>('POST', `/api/join/${encodeURIComponent(normaliseCode(code))}`, { name, partyId, newPerson });
 
 /**
  * Asks the server to put a participant token in this meeting's HttpOnly cookie.

@@ -7,8 +7,9 @@ if (typeof window !== 'undefined') {
   });
 }
 
-export function navigate(url: string): void {
-  history.pushState(null, '', url);
+/** Goes to url; with replace, in place of the current history entry. */
+export function navigate(url: string, replace = false): void {
+  history[replace ? 'replaceState' : 'pushState'](null, '', url);
   route.path = location.pathname;
   window.scrollTo(0, 0);
 }

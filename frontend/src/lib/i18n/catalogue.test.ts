@@ -20,14 +20,14 @@ const placeholders = (e: Entry) =>
   [...new Set(forms(e).flatMap((s) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1])))].sort().join(',');
 
 describe('plural texts', () => {
-  it('one point, two points, one and a half points', async () => {
+  it('one item, two items, one and a half items (a phone text, from the phone catalogue)', async () => {
     await setLocale('nl', false);
-    expect(t('ranking.points', { n: 1 })).toBe('1 punt');
-    expect(t('ranking.points', { n: 2 })).toBe('2 punten');
-    expect(t('ranking.points', { n: 1.5 })).toBe('1.5 punten');
+    expect(t('announce.revealed', { n: 1 })).toBe('Onthuld: 1 nieuw punt op tafel');
+    expect(t('announce.revealed', { n: 2 })).toBe('Onthuld: 2 nieuwe punten op tafel');
+    expect(t('announce.revealed', { n: 1.5 })).toBe('Onthuld: 1.5 nieuwe punten op tafel');
     await setLocale('en', false);
-    expect(t('ranking.points', { n: 1 })).toBe('1 point');
-    expect(t('ranking.points', { n: 0 })).toBe('0 points');
+    expect(t('announce.revealed', { n: 1 })).toBe('Revealed: 1 new item on the table');
+    expect(t('announce.revealed', { n: 0 })).toBe('Revealed: 0 new items on the table');
     await setLocale('nl', false);
   });
 });

@@ -62,6 +62,8 @@ export const CONSOLE_ONLY = [
   'plan.what', 'plan.who', 'plan.due', 'plan.status', 'plan.regisseurRole', 'plan.goalPlaceholder', 'plan.addAction',
   'plan.detailsTitle', 'plan.close', 'plan.closeConfirm', 'plan.closeYes', 'plan.closeNeeds', 'review.title',
   'review.scoreThen', 'review.scoreNew', 'review.outcome', 'review.note', 'review.outcomeNeeded', 'review.then',
+  // components/room: the ranking with its points and the review, on the laptop and the screen.
+  'ranking.voters', 'ranking.points', 'review.intro', 'review.worries',
 ];
 
 /**
