@@ -286,6 +286,13 @@ test('a whole meeting, from lobby to closed plan', async ({ browser }) => {
   await expect(screen.getByTestId('plan')).toContainText('Er is elke dag genoeg eten in huis');
   await expect(screen.getByTestId('plan')).toContainText('Gezinscoach');
   await expect(ahmed.page.getByTestId('plan')).toContainText('Aanvraag bijzondere bijstand doen');
+  // How to reach the regisseur, in the plain shape too: the family sees it on the phone.
+  const contact = coord.getByTestId('contact-form');
+  await contact.getByLabel('Organisatie').fill('Gebiedsteam Voorbeeld');
+  await contact.getByLabel('E-mail (werk)').fill('gezinscoach@example.org');
+  await contact.getByRole('button', { name: 'Opslaan' }).click();
+  await expect(sanne.page.getByTestId('regisseur-contact')).toContainText('gezinscoach@example.org');
+  await expect(ahmed.page.getByTestId('regisseur-contact')).toContainText('How to reach the regisseur');
   await checkSurfaces('11-plan', surfaces);
 
   await coord.getByRole('button', { name: 'Gesprek afsluiten' }).click();
