@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 var (
@@ -189,6 +190,13 @@ func TestAbandon(t *testing.T) {
 		tt.fails(anna, "meeting.abandon", map[string]string{"reason": "other"}, ECodeWrongPhase)
 		tt.fails(bram, "meeting.takeover", map[string]string{"fromUserId": "u-anna"}, ECodeWrongPhase)
 		tt.fails(participant(c.sanne), "ranking.set", map[string]any{"worryIds": []string{c.w1}}, ECodeWrongPhase)
+		// "Were you heard?" asks about the plan: a meeting without one has no check.
+		if err := tt.m.HeardOpen(time.Now()); ErrorCode(err) != ECodeWrongPhase {
+			t.Fatalf("the check of a meeting ended without a plan: %v, want wrong_phase", err)
+		}
+		if tt.m.HeardSettled(0, time.Now().AddDate(0, 0, HeardOpenDays+1)) {
+			t.Fatal("a meeting ended without a plan counts in the check's summaries")
+		}
 	})
 	t.Run("InTheLobby", func(t *testing.T) {
 		tt, _ := playTo(t, PhaseLobby, Options{})
