@@ -13,8 +13,10 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
-// frontend serves the built app; every path that is not a file gets index.html,
-// so the app's own routes (/join/CODE, /screen/ID) work on reload.
+// frontend serves the built app; every path that is not a file gets the app's
+// page, so its own routes (/join/CODE, /screen/ID) work on reload: phone.html on
+// the phone's pages (a build of its own, see frontend/vite.config.ts), index.html
+// (the console and the screen) everywhere else.
 func (s *Server) frontend(dist fs.FS) {
 	if dist == nil {
 		s.app.Get("/*", func(c *fiber.Ctx) error {
@@ -48,9 +50,13 @@ var encodings = []struct{ suffix, name string }{{".br", "br"}, {".gz", "gzip"}}
 
 func (st *staticFiles) serve(c *fiber.Ctx) error {
 	name := strings.TrimPrefix(path.Clean("/"+c.Path()), "/")
-	if name == "" || !st.isFile(name) || strings.HasPrefix(name, ".") {
+	page := name == "" || !st.isFile(name) || strings.HasPrefix(name, ".")
+	if page {
 		// The app's own routes, and anything unknown, get the app.
 		name = "index.html"
+		if isPhonePage(c.Path()) && st.isFile("phone.html") {
+			name = "phone.html"
+		}
 	}
 	// Built assets have content hashes in their names: cache them for a year.
 	// index.html names the current ones, so it is asked for again every time.
@@ -65,7 +71,7 @@ func (st *staticFiles) serve(c *fiber.Ctx) error {
 		ctype = fiber.MIMEOctetStream
 	}
 	c.Set(fiber.HeaderContentType, ctype)
-	if name == "index.html" {
+	if name == "phone.html" {
 		if link := st.preload.link(c.Path(), c.Cookies("tafel.lang")); link != "" {
 			c.Set(fiber.HeaderLink, link)
 		}
@@ -132,27 +138,37 @@ func accepts(header, encoding string) bool {
 	return false
 }
 
-// preloads are the files a phone needs before its join form works: the entry,
-// the phone's code and the catalogue of its language. Named in a Link header on the page, they load beside the entry
-// instead of after it, which saves a round trip on a slow link.
+// isPhonePage reports whether a path is one of the phone's pages: the join page,
+// the meeting view and its check, the accessibility statement and the child's
+// page. frontend/vite.config.ts (isPhonePath) has the same list for the dev server.
+func isPhonePage(p string) bool {
+	return p == "/join" || strings.HasPrefix(p, "/join/") || strings.HasPrefix(p, "/m/") || p == "/toegankelijkheid" || p == "/kind"
+}
+
+// preloads are the files a phone page needs at once: the entry with its CSS, the
+// family catalogue of the phone's language, and the view the page opens (the
+// meeting view on /m/{id}, the check on /m/{id}/heard with its texts, ...). Named
+// in a Link header on the page, they load beside the entry instead of after it,
+// which saves round trips on a slow link.
 type preloads struct {
-	phone      []string          // the entry, the phone chunk and its static imports, JS and CSS
-	catalogues map[string]string // language -> its family catalogue chunk
+	entry []string                     // the entry and its CSS
+	views map[string][]string          // a lazily loaded view (manifest name) -> its file and CSS
+	texts map[string]map[string]string // catalogue part (family, heard, child) -> language -> its chunk
 }
 
-// manifestChunk is the part of Vite's build manifest (.vite/manifest.json) we read.
+// manifestChunk is the part of Vite's build manifest we read.
 type manifestChunk struct {
-	File           string   `json:"file"`
-	Name           string   `json:"name"`
-	IsDynamicEntry bool     `json:"isDynamicEntry"`
-	Imports        []string `json:"imports"`
-	CSS            []string `json:"css"`
+	File    string   `json:"file"`
+	Name    string   `json:"name"`
+	IsEntry bool     `json:"isEntry"`
+	CSS     []string `json:"css"`
 }
 
-// phonePreloads reads the build manifest; without one (a build without it) it preloads nothing.
+// phonePreloads reads the phone build's manifest (.vite/phone-manifest.json);
+// without one it preloads nothing.
 func phonePreloads(dist fs.FS) preloads {
 	var p preloads
-	body, err := fs.ReadFile(dist, ".vite/manifest.json")
+	body, err := fs.ReadFile(dist, ".vite/phone-manifest.json")
 	if err != nil {
 		return p
 	}
@@ -160,63 +176,64 @@ func phonePreloads(dist fs.FS) preloads {
 	if json.Unmarshal(body, &m) != nil {
 		return p
 	}
-	p.catalogues = map[string]string{}
-	phoneKey := ""
+	p.views = map[string][]string{}
+	p.texts = map[string]map[string]string{}
 	for key, c := range m {
-		if lang, ok := strings.CutPrefix(key, "src/lib/i18n/"); ok && strings.HasSuffix(lang, ".json?family") {
-			p.catalogues[strings.TrimSuffix(lang, ".json?family")] = c.File
+		if rest, ok := strings.CutPrefix(key, "src/lib/i18n/"); ok {
+			if lang, part, ok := strings.Cut(rest, ".json?"); ok {
+				if p.texts[part] == nil {
+					p.texts[part] = map[string]string{}
+				}
+				p.texts[part][lang] = c.File
+			}
+			continue
 		}
-		// Rollup may fold the phone's entry into a shared chunk; it keeps the name.
-		if key == "src/lib/components/phone/PhoneApp.svelte" || (phoneKey == "" && c.IsDynamicEntry && c.Name == "PhoneApp") {
-			phoneKey = key
-		}
-	}
-	if phoneKey == "" {
-		return p
-	}
-	seen := map[string]bool{}
-	var visit func(string)
-	visit = func(key string) {
-		c, ok := m[key]
-		if !ok || seen[key] || key == "index.html" {
-			return
-		}
-		seen[key] = true
-		p.phone = append(p.phone, c.File)
-		p.phone = append(p.phone, c.CSS...)
-		for _, imp := range c.Imports {
-			visit(imp)
+		files := append([]string{c.File}, c.CSS...)
+		if c.IsEntry {
+			p.entry = files
+		} else if c.Name != "" {
+			p.views[c.Name] = files
 		}
 	}
-	// The entry first: it is what runs first; then the phone's code.
-	if entry, ok := m["index.html"]; ok {
-		p.phone = append(p.phone, entry.File)
-		p.phone = append(p.phone, entry.CSS...)
-	}
-	visit(phoneKey)
 	return p
 }
 
-// link is the Link header for a page: on the phone's pages, its code and the
-// catalogue of the language remembered in the tafel.lang cookie (Dutch by default).
+// link is the Link header for a phone page, in the language remembered in the
+// tafel.lang cookie (Dutch by default).
 func (p preloads) link(urlPath, lang string) string {
-	if len(p.phone) == 0 || !(urlPath == "/join" || strings.HasPrefix(urlPath, "/join/") || strings.HasPrefix(urlPath, "/m/")) {
+	if len(p.entry) == 0 {
 		return ""
 	}
-	links := make([]string, 0, len(p.phone)+1)
-	for _, f := range p.phone {
+	files := append([]string(nil), p.entry...)
+	text := func(part string) {
+		cat, ok := p.texts[part][lang]
+		if !ok {
+			cat = p.texts[part]["nl"]
+		}
+		if cat != "" {
+			files = append(files, cat)
+		}
+	}
+	text("family")
+	switch {
+	case strings.HasPrefix(urlPath, "/m/") && strings.HasSuffix(urlPath, "/heard"):
+		files = append(files, p.views["heard"]...)
+		text("heard")
+	case strings.HasPrefix(urlPath, "/m/"):
+		files = append(files, p.views["meeting"]...)
+	case urlPath == "/kind":
+		files = append(files, p.views["kind"]...)
+		text("child")
+	case urlPath == "/toegankelijkheid":
+		files = append(files, p.views["a11y"]...)
+	}
+	links := make([]string, 0, len(files))
+	for _, f := range files {
 		if strings.HasSuffix(f, ".css") {
 			links = append(links, "</"+f+">; rel=preload; as=style; crossorigin")
 		} else {
 			links = append(links, "</"+f+">; rel=modulepreload")
 		}
-	}
-	cat, ok := p.catalogues[lang]
-	if !ok {
-		cat = p.catalogues["nl"]
-	}
-	if cat != "" {
-		links = append(links, "</"+cat+">; rel=modulepreload")
 	}
 	return strings.Join(links, ", ")
 }

@@ -25,12 +25,18 @@ func TestStaticFiles(t *testing.T) {
 		"assets/app-abc123.js.br": {Data: []byte("BR-JS")},
 		"assets/app-abc123.js.gz": {Data: []byte("GZ-JS")},
 		"assets/tiny-def456.css":  {Data: []byte("a{}")},
-		".vite/manifest.json": {Data: []byte(`{
-			"index.html": {"file": "assets/index-1.js", "isEntry": true, "css": ["assets/index-1.css"]},
-			"_PhoneApp-2.js": {"file": "assets/PhoneApp-2.js", "name": "PhoneApp", "isDynamicEntry": true, "imports": ["index.html", "_http-3.js"], "css": ["assets/PhoneApp-2.css"]},
-			"_http-3.js": {"file": "assets/http-3.js", "imports": ["index.html"]},
+		"phone.html":              {Data: []byte("<!doctype html>phone")},
+		"phone.html.gz":           {Data: []byte("GZ-PHONE")},
+		".vite/phone-manifest.json": {Data: []byte(`{
+			"phone.html": {"file": "assets/phone-1.js", "name": "phone", "isEntry": true, "css": ["assets/phone-1.css"]},
+			"_meeting-2.js": {"file": "assets/meeting-2.js", "name": "meeting", "isDynamicEntry": true, "imports": ["phone.html"], "css": ["assets/meeting-2.css"]},
+			"src/lib/components/phone/HeardCheck.svelte": {"file": "assets/heard-3.js", "name": "heard", "isDynamicEntry": true, "imports": ["phone.html"]},
+			"src/lib/components/child/Kind.svelte": {"file": "assets/kind-6.js", "name": "kind", "isDynamicEntry": true, "imports": ["phone.html"]},
 			"src/lib/i18n/nl.json?family": {"file": "assets/nl-4.js", "isDynamicEntry": true},
-			"src/lib/i18n/ar.json?family": {"file": "assets/ar-5.js", "isDynamicEntry": true}
+			"src/lib/i18n/ar.json?family": {"file": "assets/ar-5.js", "isDynamicEntry": true},
+			"src/lib/i18n/nl.json?heard": {"file": "assets/nl-7.js", "isDynamicEntry": true},
+			"src/lib/i18n/ar.json?heard": {"file": "assets/ar-8.js", "isDynamicEntry": true},
+			"src/lib/i18n/nl.json?child": {"file": "assets/nl-9.js", "isDynamicEntry": true}
 		}`)},
 	}
 	st := storetest.Open(t, store.SQLite)
@@ -49,7 +55,13 @@ func TestStaticFiles(t *testing.T) {
 		{"Plain", "/assets/app-abc123.js", "", "", 200, "plain js", "", "public, max-age=31536000, immutable"},
 		{"NotPrecompressed", "/assets/tiny-def456.css", "br, gzip", "", 200, "a{}", "", "public, max-age=31536000, immutable"},
 		{"Index", "/", "br", "", 200, "BR-INDEX", "br", "no-cache"},
-		{"AppRoute", "/join/ABCD1234", "gzip", "", 200, "GZ-INDEX", "gzip", "no-cache"},
+		{"ConsoleRoute", "/meetings/abc", "gzip", "", 200, "GZ-INDEX", "gzip", "no-cache"},
+		{"ScreenRoute", "/screen/abc", "gzip", "", 200, "GZ-INDEX", "gzip", "no-cache"},
+		{"PhoneRoute", "/join/ABCD1234", "gzip", "", 200, "GZ-PHONE", "gzip", "no-cache"},
+		{"PhoneMeeting", "/m/abc", "", "", 200, "<!doctype html>phone", "", "no-cache"},
+		{"ChildPage", "/kind", "", "", 200, "<!doctype html>phone", "", "no-cache"},
+		{"Statement", "/toegankelijkheid", "", "", 200, "<!doctype html>phone", "", "no-cache"},
+		{"NotAPhonePage", "/joined", "", "", 200, "<!doctype html>plain", "", "no-cache"},
 		{"HiddenBuildFile", "/.vite/manifest.json", "", "", 200, "<!doctype html>plain", "", "no-cache"},
 		{"Traversal", "/../../etc/passwd", "", "", 200, "<!doctype html>plain", "", "no-cache"},
 	} {
@@ -102,13 +114,16 @@ func TestStaticFiles(t *testing.T) {
 		}
 	})
 
-	// The phone's pages name its code and its language's catalogue, so they load
-	// beside the entry rather than after it.
+	// The phone's pages name its entry, its language's catalogue and the view the
+	// page opens, so they load beside the page rather than after it.
 	t.Run("PreloadOnPhonePages", func(t *testing.T) {
+		const entry = "</assets/phone-1.js>; rel=modulepreload, </assets/phone-1.css>; rel=preload; as=style; crossorigin, "
 		for _, c := range []struct{ path, cookie, want string }{
-			{"/join", "", "</assets/index-1.js>; rel=modulepreload, </assets/index-1.css>; rel=preload; as=style; crossorigin, </assets/PhoneApp-2.js>; rel=modulepreload, </assets/PhoneApp-2.css>; rel=preload; as=style; crossorigin, </assets/http-3.js>; rel=modulepreload, </assets/nl-4.js>; rel=modulepreload"},
-			{"/m/abc", "tafel.lang=ar", "</assets/index-1.js>; rel=modulepreload, </assets/index-1.css>; rel=preload; as=style; crossorigin, </assets/PhoneApp-2.js>; rel=modulepreload, </assets/PhoneApp-2.css>; rel=preload; as=style; crossorigin, </assets/http-3.js>; rel=modulepreload, </assets/ar-5.js>; rel=modulepreload"},
-			{"/join/ABC", "tafel.lang=xx", "</assets/index-1.js>; rel=modulepreload, </assets/index-1.css>; rel=preload; as=style; crossorigin, </assets/PhoneApp-2.js>; rel=modulepreload, </assets/PhoneApp-2.css>; rel=preload; as=style; crossorigin, </assets/http-3.js>; rel=modulepreload, </assets/nl-4.js>; rel=modulepreload"},
+			{"/join", "", entry + "</assets/nl-4.js>; rel=modulepreload"},
+			{"/join/ABC", "tafel.lang=xx", entry + "</assets/nl-4.js>; rel=modulepreload"},
+			{"/m/abc", "tafel.lang=ar", entry + "</assets/ar-5.js>; rel=modulepreload, </assets/meeting-2.js>; rel=modulepreload, </assets/meeting-2.css>; rel=preload; as=style; crossorigin"},
+			{"/m/abc/heard", "tafel.lang=ar", entry + "</assets/ar-5.js>; rel=modulepreload, </assets/heard-3.js>; rel=modulepreload, </assets/ar-8.js>; rel=modulepreload"},
+			{"/kind", "tafel.lang=ar", entry + "</assets/ar-5.js>; rel=modulepreload, </assets/kind-6.js>; rel=modulepreload, </assets/nl-9.js>; rel=modulepreload"},
 			{"/", "tafel.lang=ar", ""},
 			{"/screen/abc", "", ""},
 		} {
