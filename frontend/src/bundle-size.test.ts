@@ -42,8 +42,8 @@ const CATALOGUE = /^src\/lib\/i18n\/(\w+)\.json(?:\?(\w+))?$/;
  * this list. This is not a second limit: it is the known excess, written down.
  */
 const OVER: Record<string, number> = {
-  'plain top-3 meeting': 55918,
-  'Signs of Safety meeting': 63642,
+  'plain top-3 meeting': 55922,
+  'Signs of Safety meeting': 64477,
 };
 const gz = (f: string) => gzipSync(readFileSync(join(dist, f)), { level: 9 }).length;
 
