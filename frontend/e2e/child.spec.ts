@@ -2,37 +2,15 @@
 // fills in the three houses on a 360 px phone at /kind, the console sees them, the
 // family's phone does not, and a revoked code stops working.
 import { expect, test } from '@playwright/test';
+import { base, joinPhone, startSafetyMeeting } from './safety-meeting';
 import { checkSurfaces } from './surfaces';
-
-const base = () => {
-  const url = process.env.TAFEL_E2E_BASE_URL;
-  if (!url) throw new Error('TAFEL_E2E_BASE_URL not set (global setup did not run?)');
-  return url;
-};
 
 const FAMILY = 'Gezin K.';
 
 test("a child fills in their three houses on their own phone with a child code; only the console sees them", async ({ browser }) => {
   test.setTimeout(90_000);
-  const coordCtx = await browser.newContext({ baseURL: base(), viewport: { width: 1280, height: 900 } });
-  const coord = await coordCtx.newPage();
-  await coord.goto('/');
-  await coord.getByLabel('E-mailadres').fill(process.env.TAFEL_E2E_EMAIL ?? '');
-  await coord.getByLabel('Wachtwoord').fill(process.env.TAFEL_E2E_PASSWORD ?? '');
-  await coord.getByRole('button', { name: 'Aanmelden' }).click();
-  await expect(coord.getByRole('heading', { name: 'Gesprekken', level: 1 })).toBeVisible();
-  await coord.getByLabel('Naam van het gezin').fill(FAMILY);
-  await coord.getByRole('button', { name: 'Gezin toevoegen' }).click();
-  await expect(coord.getByTestId('family-list')).toContainText(FAMILY);
-  await coord.getByText('Nieuw gesprek').click();
-  await coord.getByLabel('Gezin', { exact: true }).selectOption({ label: FAMILY });
-  await coord.getByLabel('Titel').fill('Veiligheidsgesprek');
-  await coord.getByLabel(/Plan volgens Signs of Safety/).check();
-  await coord.getByLabel('Naam van partij 1').fill('Moeder');
-  await coord.getByLabel('Naam van partij 2').fill('Veilig Thuis');
-  await coord.getByRole('button', { name: 'Gesprek maken' }).click();
-  await expect(coord).toHaveURL(/\/meetings\//);
-  const joinCode = (await coord.getByTestId('console-code').textContent())?.trim() ?? '';
+  const { coordCtx, coord, code: joinCode } = await startSafetyMeeting(browser, FAMILY, 'Veiligheidsgesprek', ['Moeder', 'Veilig Thuis'],
+    { strengths: true });
 
   const panel = coord.getByTestId('child-codes');
   await expect(panel).toContainText('Nog geen kindcodes.');
@@ -77,13 +55,7 @@ test("a child fills in their three houses on their own phone with a child code; 
   await expect(houses).toContainText('Zelf ingevuld door het kind');
 
   // A mother's phone that joins now does not get them.
-  const phoneCtx = await browser.newContext({ viewport: { width: 360, height: 640 }, isMobile: true, baseURL: base(), locale: 'nl-NL' });
-  const phone = await phoneCtx.newPage();
-  await phone.goto(`/join/${joinCode}`);
-  await phone.getByLabel('Je naam').fill('Sanne');
-  await phone.getByRole('radio', { name: 'Moeder' }).check();
-  await phone.getByRole('button', { name: 'Meedoen', exact: true }).click();
-  await coord.getByTestId('pending-list').getByRole('button', { name: /^Toelaten\W+Sanne$/ }).click();
+  const { ctx: phoneCtx, page: phone } = await joinPhone(browser, coord, joinCode, 'Sanne', 'Moeder');
   await expect(phone.getByRole('heading', { name: 'Je bent binnen' })).toBeVisible();
   await expect(phone.getByText('Voetballen met oma')).toHaveCount(0);
   await expect(phone.getByText('hard gaat')).toHaveCount(0);

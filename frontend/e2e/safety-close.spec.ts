@@ -5,56 +5,19 @@
 // Along the way the console writes down existing safety and a complicating factor,
 // and marks a condition it set on behalf of Veilig Thuis waived (not without a reason).
 import { expect, test, type Page } from '@playwright/test';
+import { base, joinPhone, next, startSafetyMeeting } from './safety-meeting';
 import { checkSurfaces } from './surfaces';
-
-const base = () => {
-  const url = process.env.TAFEL_E2E_BASE_URL;
-  if (!url) throw new Error('TAFEL_E2E_BASE_URL not set (global setup did not run?)');
-  return url;
-};
 
 const FAMILY = 'Gezin V.';
 
-async function next(coord: Page, phaseName: string) {
-  await coord.getByRole('button', { name: new RegExp(`Verder naar: ${phaseName}`) }).click();
-  await expect(coord.getByRole('navigation', { name: 'Rondes van het gesprek' }).locator('[aria-current="step"]')).toHaveText(phaseName);
-}
-
 test('a condition blocks closing until its professional marks it met; the child is heard through a named person; the interpreter adds nothing', async ({ browser }) => {
   test.setTimeout(120_000);
-  const coordCtx = await browser.newContext({ baseURL: base(), viewport: { width: 1280, height: 900 } });
-  const coord = await coordCtx.newPage();
-  await coord.goto('/');
-  await coord.getByLabel('E-mailadres').fill(process.env.TAFEL_E2E_EMAIL ?? '');
-  await coord.getByLabel('Wachtwoord').fill(process.env.TAFEL_E2E_PASSWORD ?? '');
-  await coord.getByRole('button', { name: 'Aanmelden' }).click();
-  await expect(coord.getByRole('heading', { name: 'Gesprekken', level: 1 })).toBeVisible();
-  await coord.getByLabel('Naam van het gezin').fill(FAMILY);
-  await coord.getByRole('button', { name: 'Gezin toevoegen' }).click();
-  await expect(coord.getByTestId('family-list')).toContainText(FAMILY);
-  await coord.getByText('Nieuw gesprek').click();
-  await coord.getByLabel('Gezin', { exact: true }).selectOption({ label: FAMILY });
-  await coord.getByLabel('Titel').fill('Veiligheidsgesprek');
-  await coord.getByLabel('Eerst een ronde over wat goed gaat').uncheck();
-  await coord.getByLabel(/Plan volgens Signs of Safety/).check();
-  await coord.getByLabel('Naam van partij 1').fill('Moeder');
-  await coord.getByLabel('Naam van partij 2').fill('Veilig Thuis');
-  await coord.getByRole('button', { name: 'Partij toevoegen' }).click();
-  await coord.getByLabel('Naam van partij 3').fill('Tolk Arabisch');
-  await coord.getByLabel('Soort partij 3').selectOption('interpreter');
-  await coord.getByRole('button', { name: 'Gesprek maken' }).click();
-  await expect(coord).toHaveURL(/\/meetings\//);
-  const code = (await coord.getByTestId('console-code').textContent())?.trim() ?? '';
+  const { coordCtx, coord, code } = await startSafetyMeeting(browser, FAMILY, 'Veiligheidsgesprek',
+    ['Moeder', 'Veilig Thuis', 'Tolk Arabisch:interpreter']);
 
   const phones: Record<string, Page> = {};
   for (const [name, party] of [['Sanne', 'Moeder'], ['Anouk', 'Veilig Thuis'], ['Ali', 'Tolk Arabisch']] as const) {
-    const ctx = await browser.newContext({ viewport: { width: 360, height: 640 }, isMobile: true, hasTouch: true, baseURL: base(), locale: 'nl-NL' });
-    const p = await ctx.newPage();
-    await p.goto(`/join/${code}`);
-    await p.getByLabel('Je naam').fill(name);
-    await p.getByRole('radio', { name: party }).check();
-    await p.getByRole('button', { name: 'Meedoen', exact: true }).click();
-    await coord.getByTestId('pending-list').getByRole('button', { name: new RegExp(`^Toelaten\\W+${name}$`) }).click();
+    const p = (await joinPhone(browser, coord, code, name, party)).page;
     await expect(p.getByRole('heading', { name: 'Je bent binnen' })).toBeVisible();
     phones[name] = p;
   }

@@ -1,66 +1,20 @@
 // A meeting in the Signs of Safety shape, prepared and written in the console,
 // a protected source on the professional's phone, and the family's own PDF on a 360 px phone.
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { checkSurfaces } from './surfaces';
-
-const base = () => {
-  const url = process.env.TAFEL_E2E_BASE_URL;
-  if (!url) throw new Error('TAFEL_E2E_BASE_URL not set (global setup did not run?)');
-  return url;
-};
+import { joinPhone, next, startSafetyMeeting } from './safety-meeting';
 
 const FAMILY = 'Gezin S.';
 
-async function next(coord: Page, phaseName: string) {
-  await coord.getByRole('button', { name: new RegExp(`Verder naar: ${phaseName}`) }).click();
-  await expect(coord.getByRole('navigation', { name: 'Rondes van het gesprek' }).locator('[aria-current="step"]')).toHaveText(phaseName);
-}
-
 test('a Signs of Safety meeting in the browser: a protected source, a statement, per-party scaling, a condition answered by a safety agreement, and the family downloads its PDF on a 360 px phone', async ({ browser }) => {
   test.setTimeout(90_000);
-  const coordCtx = await browser.newContext({ baseURL: base(), viewport: { width: 1280, height: 900 } });
-  const coord = await coordCtx.newPage();
-  await coord.goto('/');
-  await coord.getByLabel('E-mailadres').fill(process.env.TAFEL_E2E_EMAIL ?? '');
-  await coord.getByLabel('Wachtwoord').fill(process.env.TAFEL_E2E_PASSWORD ?? '');
-  await coord.getByRole('button', { name: 'Aanmelden' }).click();
-  await expect(coord.getByRole('heading', { name: 'Gesprekken', level: 1 })).toBeVisible();
-  await coord.getByLabel('Naam van het gezin').fill(FAMILY);
-  await coord.getByRole('button', { name: 'Gezin toevoegen' }).click();
-  await expect(coord.getByTestId('family-list')).toContainText(FAMILY);
-  await coord.getByText('Nieuw gesprek').click();
-  await coord.getByLabel('Gezin', { exact: true }).selectOption({ label: FAMILY });
-  await coord.getByLabel('Titel').fill('Veiligheidsgesprek');
-  await coord.getByLabel('Eerst een ronde over wat goed gaat').uncheck();
-  await coord.getByLabel(/Plan volgens Signs of Safety/).check();
-  await coord.getByLabel('Naam van partij 1').fill('Moeder');
-  await coord.getByLabel('Naam van partij 2').fill('Veilig Thuis');
-  await coord.getByRole('button', { name: 'Gesprek maken' }).click();
-  await expect(coord).toHaveURL(/\/meetings\//);
-  const meetingId = decodeURIComponent(new URL(coord.url()).pathname.split('/').pop() ?? '');
-  const code = (await coord.getByTestId('console-code').textContent())?.trim() ?? '';
-
-  const phoneCtx = await browser.newContext({ viewport: { width: 360, height: 640 }, isMobile: true, hasTouch: true,
-    deviceScaleFactor: 2, baseURL: base(), locale: 'nl-NL', acceptDownloads: true });
-  const phone = await phoneCtx.newPage();
-  await phone.goto(`/join/${code}`);
-  await phone.getByLabel('Je naam').fill('Sanne');
-  await phone.getByRole('radio', { name: 'Moeder' }).check();
-  await phone.getByRole('button', { name: 'Meedoen', exact: true }).click();
-  await expect(phone.getByTestId('waiting')).toBeVisible();
-  await coord.getByTestId('pending-list').getByRole('button', { name: /^Toelaten\W+Sanne$/ }).click();
+  const { coordCtx, coord, meetingId, code } = await startSafetyMeeting(browser, FAMILY, 'Veiligheidsgesprek', ['Moeder', 'Veilig Thuis']);
+  const { ctx: phoneCtx, page: phone } = await joinPhone(browser, coord, code, 'Sanne', 'Moeder');
   await expect(phone.getByRole('heading', { name: 'Je bent binnen' })).toBeVisible();
-
   // Veilig Thuis joins on a phone too.
-  const vtCtx = await browser.newContext({ viewport: { width: 360, height: 640 }, isMobile: true, baseURL: base(), locale: 'nl-NL' });
-  const vt = await vtCtx.newPage();
-  await vt.goto(`/join/${code}`);
-  await vt.getByLabel('Je naam').fill('Anouk');
-  await vt.getByRole('radio', { name: 'Veilig Thuis' }).check();
-  await vt.getByRole('button', { name: 'Meedoen', exact: true }).click();
-  await coord.getByTestId('pending-list').getByRole('button', { name: /^Toelaten\W+Anouk$/ }).click();
+  const { ctx: vtCtx, page: vt } = await joinPhone(browser, coord, code, 'Anouk', 'Veilig Thuis');
   await expect(vt.getByRole('heading', { name: 'Je bent binnen' })).toBeVisible();
 
   await next(coord, 'Zorgen');

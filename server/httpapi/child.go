@@ -90,15 +90,13 @@ func (s *Server) createChildCode(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	cc, err := s.store.CreateChildCode(c.UserContext(), info.OrganisationID, info.ID, childCodeTTL)
+	// The code and its audit row commit together.
+	cc, err := s.store.CreateChildCode(c.UserContext(), info.OrganisationID, info.ID, childCodeTTL,
+		s.auditEntry(c, meeting.AuditEntry{Action: meeting.AuditCreate, Detail: "child_code.create"}))
 	if errors.Is(err, store.ErrTooManyChildCodes) {
 		return meeting.Fail(meeting.ECodeConflict, "too_many_child_codes", "too many child codes for this meeting", "max", store.MaxChildCodes)
 	}
 	if err != nil {
-		return err
-	}
-	if err := s.live.Audit(c.UserContext(), info.ID, s.auditEntry(c, meeting.AuditEntry{Action: meeting.AuditCreate,
-		ObjectType: "child_code", ObjectID: cc.ID, Detail: "child_code.create"})); err != nil {
 		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(childCodeOut{cc, childCodeStatus(cc, time.Now())})
@@ -109,15 +107,13 @@ func (s *Server) revokeChildCode(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	cc, err := s.store.RevokeChildCode(c.UserContext(), info.OrganisationID, info.ID, c.Params("codeId"))
+	// The revocation and its audit row commit together.
+	cc, err := s.store.RevokeChildCode(c.UserContext(), info.OrganisationID, info.ID, c.Params("codeId"),
+		s.auditEntry(c, meeting.AuditEntry{Action: meeting.AuditDelete, Detail: "child_code.revoke"}))
 	if errors.Is(err, store.ErrNotFound) {
 		return meeting.Fail(meeting.ECodeNotFound, "unknown_child_code", "unknown child code")
 	}
 	if err != nil {
-		return err
-	}
-	if err := s.live.Audit(c.UserContext(), info.ID, s.auditEntry(c, meeting.AuditEntry{Action: meeting.AuditDelete,
-		ObjectType: "child_code", ObjectID: cc.ID, Detail: "child_code.revoke"})); err != nil {
 		return err
 	}
 	return c.JSON(childCodeOut{cc, childCodeStatus(cc, time.Now())})

@@ -460,7 +460,8 @@ func TestEveryRouteIsTenantScoped(t *testing.T) {
 // one for a's plain meeting; the store does not know shapes).
 func childCodeOf(t *testing.T, ts *tenancyServer, a tenant) store.ChildCode {
 	t.Helper()
-	cc, err := ts.st.CreateChildCode(context.Background(), ts.orgOf(t, "Organisatie A"), a.meetingID, time.Hour)
+	cc, err := ts.st.CreateChildCode(context.Background(), ts.orgOf(t, "Organisatie A"), a.meetingID, time.Hour,
+		store.AuditEntry{ActorType: "user", ActorID: "tenancy-test", Action: store.AuditCreate, Detail: "child_code.create"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -119,13 +119,6 @@ func TestSessionAndItsAuditCommitTogether(t *testing.T) {
 			return store.AuditEntry{OrganisationID: org.ID, ActorType: "user", ActorID: u.ID, ActorRole: u.Role,
 				Action: action, ObjectType: "account", ObjectID: u.ID}
 		}
-		refuse := `CREATE TRIGGER audit_refused BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'refused'); END`
-		allow := `DROP TRIGGER audit_refused`
-		if s.Dialect() == store.Postgres {
-			refuse = `CREATE OR REPLACE FUNCTION audit_refused() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$;
-				CREATE TRIGGER audit_refused BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_refused()`
-			allow = `DROP TRIGGER audit_refused ON audit_log`
-		}
 		sessions := func() int64 {
 			n, err := store.CountInOrganisationForTest(s, org.ID, `SELECT count(*) FROM sessions`)
 			if err != nil {
@@ -135,34 +128,26 @@ func TestSessionAndItsAuditCommitTogether(t *testing.T) {
 		}
 		sess := store.Session{UserID: u.ID, OrganisationID: org.ID, ExpiresAt: time.Now().Add(time.Hour)}
 
-		if err := store.ExecForTest(s, refuse); err != nil {
-			t.Fatal(err)
-		}
+		allow := refuseAuditRows(t, s)
 		if err := s.CreateSession(ctx, "hash-1", sess, login(store.AuditLogin)); err == nil {
 			t.Fatal("a sign-in whose audit row failed was accepted")
 		}
 		if n := sessions(); n != 0 {
 			t.Fatalf("%d sessions after a sign-in whose audit row failed, want 0", n)
 		}
-		if err := store.ExecForTest(s, allow); err != nil {
-			t.Fatal(err)
-		}
+		allow()
 		if err := s.CreateSession(ctx, "hash-1", sess, login(store.AuditLogin)); err != nil {
 			t.Fatal(err)
 		}
 
-		if err := store.ExecForTest(s, refuse); err != nil {
-			t.Fatal(err)
-		}
+		allow = refuseAuditRows(t, s)
 		if err := s.DeleteSession(ctx, org.ID, "hash-1", login(store.AuditLogout)); err == nil {
 			t.Fatal("a sign-out whose audit row failed was accepted")
 		}
 		if n := sessions(); n != 1 {
 			t.Fatalf("%d sessions after a sign-out whose audit row failed, want 1", n)
 		}
-		if err := store.ExecForTest(s, allow); err != nil {
-			t.Fatal(err)
-		}
+		allow()
 		if err := s.DeleteSession(ctx, org.ID, "hash-1", login(store.AuditLogout)); err != nil {
 			t.Fatal(err)
 		}

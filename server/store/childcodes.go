@@ -54,9 +54,11 @@ const MaxChildCodes = 24
 var ErrTooManyChildCodes = errors.New("store: too many child codes for this meeting")
 
 // CreateChildCode makes a new child code for one of an organisation's meetings,
-// valid for ttl. It has the join code's alphabet and length, and is never equal
-// to a meeting's join code or another child code.
-func (s *Store) CreateChildCode(ctx context.Context, orgID, meetingID string, ttl time.Duration) (ChildCode, error) {
+// valid for ttl, with its audit entry in the organisation's chain (its object
+// is the new code) in the same transaction: no code without its audit row. It
+// has the join code's alphabet and length, and is never equal to a meeting's
+// join code or another child code.
+func (s *Store) CreateChildCode(ctx context.Context, orgID, meetingID string, ttl time.Duration, audit AuditEntry) (ChildCode, error) {
 	// Microseconds, as both databases keep them: what is returned is what is stored.
 	now := s.now().UTC().Truncate(time.Microsecond)
 	r := childCodeRow{ID: newID(), MeetingID: meetingID, ChildID: meeting.ChildCodeIDPrefix + newID(), CreatedAt: now, ExpiresAt: now.Add(ttl)}
@@ -70,10 +72,13 @@ func (s *Store) CreateChildCode(ctx context.Context, orgID, meetingID string, tt
 		if clash > 0 && try < 5 {
 			continue
 		}
-		err := s.inOrganisation(ctx, orgID, func(db *gorm.DB) error {
-			if _, err := findMeetingIn(db, orgID, meetingID); err != nil {
+		var familyID string
+		err := s.changeInOrganisation(ctx, orgID, []AuditEntry{audit}, func(db *gorm.DB) error {
+			m, err := findMeetingIn(db, orgID, meetingID)
+			if err != nil {
 				return err
 			}
+			familyID = m.FamilyID
 			var n int64
 			if err := db.Model(&childCodeRow{}).Where("meeting_id = ?", meetingID).Count(&n).Error; err != nil {
 				return err
@@ -82,7 +87,7 @@ func (s *Store) CreateChildCode(ctx context.Context, orgID, meetingID string, tt
 				return ErrTooManyChildCodes
 			}
 			return db.Create(&r).Error
-		})
+		}, func(e *AuditEntry) { e.ObjectType, e.ObjectID, e.FamilyID = "child_code", r.ID, familyID })
 		if errors.Is(translate(err), ErrDuplicate) && try < 5 {
 			continue
 		}
@@ -112,14 +117,20 @@ func (s *Store) ListChildCodes(ctx context.Context, orgID, meetingID string) ([]
 	return out, err
 }
 
-// RevokeChildCode ends a child code of one of an organisation's meetings now.
-// Revoking a revoked code changes nothing.
-func (s *Store) RevokeChildCode(ctx context.Context, orgID, meetingID, id string) (ChildCode, error) {
-	var r childCodeRow
-	err := s.inOrganisation(ctx, orgID, func(db *gorm.DB) error {
-		if _, err := findMeetingIn(db, orgID, meetingID); err != nil {
+// RevokeChildCode ends a child code of one of an organisation's meetings now,
+// with its audit entry in the organisation's chain in the same transaction.
+// Revoking a revoked code changes nothing but is recorded all the same.
+func (s *Store) RevokeChildCode(ctx context.Context, orgID, meetingID, id string, audit AuditEntry) (ChildCode, error) {
+	var (
+		r        childCodeRow
+		familyID string
+	)
+	err := s.changeInOrganisation(ctx, orgID, []AuditEntry{audit}, func(db *gorm.DB) error {
+		m, err := findMeetingIn(db, orgID, meetingID)
+		if err != nil {
 			return err
 		}
+		familyID = m.FamilyID
 		if err := db.Where("meeting_id = ? AND id = ?", meetingID, id).Take(&r).Error; err != nil {
 			return translate(err)
 		}
@@ -129,7 +140,7 @@ func (s *Store) RevokeChildCode(ctx context.Context, orgID, meetingID, id string
 		now := s.now().UTC().Truncate(time.Microsecond)
 		r.RevokedAt = &now
 		return db.Model(&childCodeRow{}).Where("id = ?", id).Update("revoked_at", now).Error
-	})
+	}, func(e *AuditEntry) { e.ObjectType, e.ObjectID, e.FamilyID = "child_code", id, familyID })
 	return r.code(), err
 }
 

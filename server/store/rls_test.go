@@ -48,7 +48,7 @@ func rlsTenant(t *testing.T, s *store.Store) tenant {
 		VALUES ('%s', 1, now(), '{}')`, info.ID)); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.CreateChildCode(ctx, org.ID, info.ID, time.Hour); err != nil {
+	if _, err := s.CreateChildCode(ctx, org.ID, info.ID, time.Hour, codeAudit(store.AuditCreate)); err != nil {
 		t.Fatal(err)
 	}
 	return tenant{org: org, info: info, token: token}

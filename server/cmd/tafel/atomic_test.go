@@ -47,7 +47,7 @@ func TestAuditInTheChangesTransaction(t *testing.T) {
 // TestNoChangeWithoutItsAuditRow: when the audit log refuses a row, the change
 // it describes is not stored either, on both databases: the join answers
 // "internal" and leaves nobody in the lobby; adding a party adds none; a new
-// family is not made.
+// family is not made; a child code is not made.
 func TestNoChangeWithoutItsAuditRow(t *testing.T) {
 	for _, d := range storetest.Dialects {
 		t.Run(string(d), func(t *testing.T) {
@@ -57,6 +57,8 @@ func TestNoChangeWithoutItsAuditRow(t *testing.T) {
 			coord := srv.coordinator("Gemeente Voorbeeld")
 			m := coord.meeting("Gezin J.", "Moeder:family")
 			before := coord.snapshot(m.ID) // opens the meeting here, audited before the fault
+			safety := safetyMeeting(t, coord, "Gezin S.")
+			coord.snapshot(safety.ID)
 			// The audit log refuses every new row from now on, as a full disk would.
 			fault := []string{`CREATE FUNCTION tafel_test_refuse() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'audit log unavailable'; END; $$ LANGUAGE plpgsql`,
 				`CREATE TRIGGER tafel_test_refuse BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION tafel_test_refuse()`}
@@ -82,9 +84,18 @@ func TestNoChangeWithoutItsAuditRow(t *testing.T) {
 			if resp.StatusCode < 500 {
 				t.Fatalf("family created without its audit row: %d %s", resp.StatusCode, body)
 			}
-			var families int
-			if err := db.QueryRow(`SELECT count(*) FROM families`).Scan(&families); err != nil || families != 1 {
-				t.Fatalf("families after the refused creation: %d (%v), want the one made before", families, err)
+			resp, body = srv.request("POST", "/api/meetings/"+safety.ID+"/child-codes", coord.cookie, nil)
+			e.Code = ""
+			_ = json.Unmarshal(body, &e)
+			if resp.StatusCode < 500 || e.Code != "internal" {
+				t.Fatalf("child code made without its audit row: %d %s", resp.StatusCode, body)
+			}
+			var families, childCodes int
+			if err := db.QueryRow(`SELECT count(*) FROM families`).Scan(&families); err != nil || families != 2 {
+				t.Fatalf("families after the refused creation: %d (%v), want the two made before", families, err)
+			}
+			if err := db.QueryRow(`SELECT count(*) FROM child_codes`).Scan(&childCodes); err != nil || childCodes != 0 {
+				t.Fatalf("child codes after the refused creation: %d (%v), want 0", childCodes, err)
 			}
 			var participants, events int
 			if err := db.QueryRow(`SELECT count(*) FROM participants WHERE meeting_id = $1`, m.ID).Scan(&participants); err != nil {

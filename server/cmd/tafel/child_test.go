@@ -217,7 +217,8 @@ func playChildCode(t *testing.T, d store.Dialect) {
 	})
 
 	t.Run("Expired", func(t *testing.T) {
-		expired, err := srv.main.Store.CreateChildCode(context.Background(), srv.mustOrg(coord), m.ID, -time.Minute)
+		expired, err := srv.main.Store.CreateChildCode(context.Background(), srv.mustOrg(coord), m.ID, -time.Minute,
+			store.AuditEntry{ActorType: "user", ActorID: "child-test", Action: store.AuditCreate, Detail: "child_code.create"})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -8,7 +8,7 @@
 export const FAMILY_PREFIXES = [
   'app.', 'lang.', 'action.', 'error.', 'conn.', 'announce.', 'phase.', 'kind.', 'status.', 'domain.', 'outcome.',
   'items.', 'itemKind.', 'join.', 'phone.', 'plan.', 'rank.', 'ranking.', 'review.', 'changes.', 'table.', 'top3.',
-  'a11y.', 'err.code.', 'safety.condition.', 'safety.held.', 'heard.', 'childPage.',
+  'a11y.', 'err.code.', 'safety.condition.', 'safety.held.', 'safety.myNote.', 'heard.', 'childPage.',
 ];
 
 /** Error reasons a phone can meet (the others come from the console's own actions). */
@@ -24,11 +24,11 @@ export const FAMILY_ERRORS = [
   'interpreter_translates',
 ].map((r) => `err.${r}`);
 
-/** Errors a phone meets only in a Signs of Safety meeting: its own score, a protected source. */
+/** Errors a phone meets only in a Signs of Safety meeting: its own score, a protected source, its own notes. */
 export const SAFETY_ERRORS = [
   'err.score_range', 'err.unknown_scale', 'err.worry_revealed', 'err.source_professional_only', 'err.no_source',
   'err.code.wrong_shape', 'err.code.wording_unchecked', 'err.code.condition_open',
-  'err.condition_reason_required', 'err.condition_owner_only', 'err.too_many_conditions',
+  'err.condition_reason_required', 'err.condition_owner_only', 'err.too_many_conditions', 'err.too_many_notes',
 ];
 
 /** Errors only a child's own page meets (a child code, the three houses). */
