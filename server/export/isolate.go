@@ -62,75 +62,76 @@ func isIsolated(s string) bool {
 	return strings.HasPrefix(s, fsi) && strings.HasSuffix(s, pdi) && !strings.Contains(s, "\n")
 }
 
-func isolatedAll(list []string) []string {
+func mapAll(f func(string) string, list []string) []string {
 	out := make([]string, len(list))
 	for i, s := range list {
-		out[i] = isolated(s)
+		out[i] = f(s)
 	}
 	return out
 }
 
-// pdfDocument returns a copy of d for the PDF with every text a person typed
-// (names, labels, worries, goals, actions, notes, the safety plan) isolated.
-// d itself is not changed: Markdown, CSV and JSON carry the text as stored.
-// Ids, dates, kinds and statuses are not typed text and stay as they are.
-func pdfDocument(d Document) Document {
-	d.FamilyLabel, d.Title, d.OverrideReason = isolated(d.FamilyLabel), isolated(d.Title), isolated(d.OverrideReason)
+// typedText returns a copy of d with f applied to every text a person typed
+// (names, labels, worries, goals, actions, notes, the safety plan): isolated
+// for the PDF and a right-to-left Markdown. d itself is not changed: CSV and
+// JSON carry the text as stored. Ids, dates, kinds and statuses are not typed
+// text and stay as they are.
+func typedText(d Document, f func(string) string) Document {
+	d.FamilyLabel, d.Title, d.OverrideReason = f(d.FamilyLabel), f(d.Title), f(d.OverrideReason)
 	d.Parties = slices.Clone(d.Parties)
 	for i := range d.Parties {
 		pt := &d.Parties[i]
-		pt.Name, pt.People = isolated(pt.Name), isolatedAll(pt.People)
+		pt.Name, pt.People = f(pt.Name), mapAll(f, pt.People)
 	}
 	d.Strengths = slices.Clone(d.Strengths)
 	for i := range d.Strengths {
 		s := &d.Strengths[i]
-		s.Party, s.Text = isolated(s.Party), isolated(s.Text)
+		s.Party, s.Text = f(s.Party), f(s.Text)
 	}
 	d.Top3 = slices.Clone(d.Top3)
 	for i := range d.Top3 {
 		w := &d.Top3[i]
-		w.Text, w.Goal = isolated(w.Text), isolated(w.Goal)
-		w.AlsoSaidAs, w.RaisedBy = isolatedAll(w.AlsoSaidAs), isolatedAll(w.RaisedBy)
+		w.Text, w.Goal = f(w.Text), f(w.Goal)
+		w.AlsoSaidAs, w.RaisedBy = mapAll(f, w.AlsoSaidAs), mapAll(f, w.RaisedBy)
 	}
 	d.Actions = slices.Clone(d.Actions)
 	for i := range d.Actions {
 		a := &d.Actions[i]
-		a.What, a.Owner = isolated(a.What), isolated(a.Owner)
+		a.What, a.Owner = f(a.What), f(a.Owner)
 	}
 	if d.Regisseur != nil {
 		r := *d.Regisseur
-		r.Party, r.Role = isolated(r.Party), isolated(r.Role)
+		r.Party, r.Role = f(r.Party), f(r.Role)
 		d.Regisseur = &r
 	}
 	d.Dissent = slices.Clone(d.Dissent)
 	for i := range d.Dissent {
 		x := &d.Dissent[i]
-		x.Party, x.Text = isolated(x.Party), isolated(x.Text)
+		x.Party, x.Text = f(x.Party), f(x.Text)
 	}
 	d.Akkoord = slices.Clone(d.Akkoord)
 	for i := range d.Akkoord {
 		k := &d.Akkoord[i]
-		k.Name, k.Party = isolated(k.Name), isolated(k.Party)
+		k.Name, k.Party = f(k.Name), f(k.Party)
 	}
 	if d.Contact != nil {
 		c := *d.Contact
-		c.Role, c.Organisation, c.Phone, c.Email = isolated(c.Role), isolated(c.Organisation), isolated(c.Phone), isolated(c.Email)
+		c.Role, c.Organisation, c.Phone, c.Email = f(c.Role), f(c.Organisation), f(c.Phone), f(c.Email)
 		d.Contact = &c
 	}
 	if d.Changes != nil {
-		d.Changes = isolatedChanges(*d.Changes)
+		d.Changes = typedChanges(*d.Changes, f)
 	}
 	if d.Safety != nil {
-		d.Safety = isolatedSafety(*d.Safety)
+		d.Safety = typedSafety(*d.Safety, f)
 	}
 	return d
 }
 
-func isolatedChanges(c meeting.ChangeSet) *meeting.ChangeSet {
+func typedChanges(c meeting.ChangeSet, f func(string) string) *meeting.ChangeSet {
 	worries := func(list []meeting.WorryChange) []meeting.WorryChange {
 		out := slices.Clone(list)
 		for i := range out {
-			out[i].PreviousText, out[i].Text = isolated(out[i].PreviousText), isolated(out[i].Text)
+			out[i].PreviousText, out[i].Text = f(out[i].PreviousText), f(out[i].Text)
 		}
 		return out
 	}
@@ -138,30 +139,30 @@ func isolatedChanges(c meeting.ChangeSet) *meeting.ChangeSet {
 	c.Actions = slices.Clone(c.Actions)
 	for i := range c.Actions {
 		a := &c.Actions[i]
-		a.What, a.Owner, a.Note = isolated(a.What), isolated(a.Owner), isolated(a.Note)
+		a.What, a.Owner, a.Note = f(a.What), f(a.Owner), f(a.Note)
 	}
 	if c.Safety != nil {
 		s := meeting.SafetyChanges{Scores: slices.Clone(c.Safety.Scores), Agreements: slices.Clone(c.Safety.Agreements)}
 		for i := range s.Scores {
-			s.Scores[i].Question, s.Scores[i].Party = isolated(s.Scores[i].Question), isolated(s.Scores[i].Party)
+			s.Scores[i].Question, s.Scores[i].Party = f(s.Scores[i].Question), f(s.Scores[i].Party)
 		}
 		for i := range s.Agreements {
-			s.Agreements[i].What, s.Agreements[i].Note = isolated(s.Agreements[i].What), isolated(s.Agreements[i].Note)
+			s.Agreements[i].What, s.Agreements[i].Note = f(s.Agreements[i].What), f(s.Agreements[i].Note)
 		}
 		c.Safety = &s
 	}
 	return &c
 }
 
-func isolatedSafety(s SafetyDoc) *SafetyDoc {
+func typedSafety(s SafetyDoc, f func(string) string) *SafetyDoc {
 	scales := func(list []ScaleDoc) []ScaleDoc {
 		out := slices.Clone(list)
 		for i := range out {
 			sc := &out[i]
-			sc.Question, sc.TenMeans, sc.ZeroMeans = isolated(sc.Question), isolated(sc.TenMeans), isolated(sc.ZeroMeans)
+			sc.Question, sc.TenMeans, sc.ZeroMeans = f(sc.Question), f(sc.TenMeans), f(sc.ZeroMeans)
 			sc.Scores = slices.Clone(sc.Scores)
 			for j := range sc.Scores {
-				sc.Scores[j].Party = isolated(sc.Scores[j].Party)
+				sc.Scores[j].Party = f(sc.Scores[j].Party)
 			}
 		}
 		return out
@@ -169,7 +170,7 @@ func isolatedSafety(s SafetyDoc) *SafetyDoc {
 	notes := func(list []NoteDoc) []NoteDoc {
 		out := slices.Clone(list)
 		for i := range out {
-			out[i].Party, out[i].Text = isolated(out[i].Party), isolated(out[i].Text)
+			out[i].Party, out[i].Text = f(out[i].Party), f(out[i].Text)
 		}
 		return out
 	}
@@ -177,24 +178,24 @@ func isolatedSafety(s SafetyDoc) *SafetyDoc {
 	s.Agreements = slices.Clone(s.Agreements)
 	for i := range s.Agreements {
 		a := &s.Agreements[i]
-		a.What, a.Doer, a.Checker, a.PlanB = isolated(a.What), isolated(a.Doer), isolated(a.Checker), isolated(a.PlanB)
-		a.Watchers, a.Answers = isolatedAll(a.Watchers), isolatedAll(a.Answers)
+		a.What, a.Doer, a.Checker, a.PlanB = f(a.What), f(a.Doer), f(a.Checker), f(a.PlanB)
+		a.Watchers, a.Answers = mapAll(f, a.Watchers), mapAll(f, a.Answers)
 	}
 	s.Conditions = slices.Clone(s.Conditions)
 	for i := range s.Conditions {
 		c := &s.Conditions[i]
-		c.Party, c.Text, c.Plain, c.Reason = isolated(c.Party), isolated(c.Text), isolated(c.Plain), isolated(c.Reason)
+		c.Party, c.Text, c.Plain, c.Reason = f(c.Party), f(c.Text), f(c.Plain), f(c.Reason)
 	}
 	s.Children = slices.Clone(s.Children)
 	for i := range s.Children {
 		c := &s.Children[i]
-		c.ChildName, c.Worries, c.GoesWell, c.Wishes = isolated(c.ChildName), isolated(c.Worries), isolated(c.GoesWell), isolated(c.Wishes)
-		c.Bringer, c.Story = isolated(c.Bringer), isolated(c.Story)
+		c.ChildName, c.Worries, c.GoesWell, c.Wishes = f(c.ChildName), f(c.Worries), f(c.GoesWell), f(c.Wishes)
+		c.Bringer, c.Story = f(c.Bringer), f(c.Story)
 	}
 	s.Statements = maps.Clone(s.Statements)
 	for id, st := range s.Statements {
-		st.Worried, st.Happened, st.MayHappen = isolated(st.Worried), isolated(st.Happened), isolated(st.MayHappen)
-		st.Disagreement, st.SafetyGoal, st.GoalDuration = isolated(st.Disagreement), isolated(st.SafetyGoal), isolated(st.GoalDuration)
+		st.Worried, st.Happened, st.MayHappen = f(st.Worried), f(st.Happened), f(st.MayHappen)
+		st.Disagreement, st.SafetyGoal, st.GoalDuration = f(st.Disagreement), f(st.SafetyGoal), f(st.GoalDuration)
 		s.Statements[id] = st
 	}
 	s.WorryScales = maps.Clone(s.WorryScales)

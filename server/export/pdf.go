@@ -65,7 +65,7 @@ func WritePDF(d Document) ([]byte, error) {
 	f.AddUTF8FontFromBytes(fontFamily, "B", fontBold)
 	l := d.Lang
 	title := l.t("title", withoutBidiControls(d.FamilyLabel))
-	d = pdfDocument(d)
+	d = typedText(d, isolated)
 	f.SetTitle(title, true)
 	f.SetCreator("Tafel", true)
 	f.SetLang(string(l))
