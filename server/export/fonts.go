@@ -7,12 +7,16 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/go-text/typesetting/di"
 	"github.com/go-text/typesetting/font"
+	"github.com/go-text/typesetting/language"
+	"github.com/go-text/typesetting/shaping"
+	"golang.org/x/image/math/fixed"
 )
 
 // The fallback fonts, after DejaVu Sans: Noto Sans Ethiopic for Tigrinya, and
-// the emoji of Symbola (monochrome). fonts/make-fonts.py cuts them from
-// Debian's packages; fonts/LICENSE says where each comes from and its licence.
+// Noto Emoji (monochrome). fonts/make-fonts.py cuts them; fonts/LICENSE says
+// where each comes from and its licence.
 var (
 	//go:embed fonts/NotoSansEthiopic-Regular.ttf
 	fontEthiopic []byte
@@ -29,7 +33,8 @@ const (
 	familyEmoji    = "emoji"
 )
 
-// puaFirst is where TafelEmoji.ttf maps its glyphs beyond U+FFFF again:
+// puaFirst is where TafelEmoji.ttf maps its glyphs beyond U+FFFF again, and
+// the glyphs it makes of sequences (ZWJ, skin tones, flags):
 // go-pdf/fpdf reads only a font's format 4 cmap and writes each character as a
 // 16-bit CID equal to its code point (its CIDToGIDMap has 65536 entries and its
 // ToUnicode map is the identity on 0000-FFFF), so a character beyond the Basic
@@ -42,7 +47,10 @@ type coverage struct {
 	dejavu   *font.Face
 	ethiopic *font.Face
 	emoji    *font.Face
-	pua      map[rune]rune // emoji beyond U+FFFF -> the Private Use code point of its glyph
+	pua      map[rune]rune     // emoji beyond U+FFFF -> the Private Use code point of its glyph
+	drawAt   map[font.GID]rune // emoji glyph -> the code point in the BMP fpdf draws it by
+	hb       shaping.HarfbuzzShaper
+	mu       sync.Mutex // HarfbuzzShaper keeps buffers between calls
 }
 
 var fonts coverage
@@ -68,6 +76,7 @@ func (c *coverage) load() {
 			}
 		}
 		c.pua = map[rune]rune{}
+		c.drawAt = map[font.GID]rune{}
 		it = c.emoji.Cmap.Iter()
 		for it.Next() {
 			r, g := it.Char()
@@ -75,9 +84,41 @@ func (c *coverage) load() {
 				if p, ok := byGlyph[g]; ok {
 					c.pua[r] = p
 				}
+				continue
+			}
+			// The lowest code point wins: a pictograph's own over a Private Use one.
+			if old, ok := c.drawAt[g]; !ok || r < old {
+				c.drawAt[g] = r
 			}
 		}
 	})
+}
+
+// shapeEmoji returns the code points that draw the emoji sequence seq in the
+// emoji font: its ccmp feature (HarfBuzz) makes one glyph of a ZWJ sequence,
+// a skin tone or a flag that it knows, and each glyph is drawn by the code
+// point it is mapped at. What joins a pictograph but did not join into a glyph
+// (a ZWJ, a variation selector, a lone skin tone) draws nothing. ok is false
+// when a glyph has no code point to be drawn by.
+func (c *coverage) shapeEmoji(seq []rune) (drawn []rune, ok bool) {
+	c.mu.Lock()
+	out := c.hb.Shape(shaping.Input{
+		Text: seq, RunStart: 0, RunEnd: len(seq),
+		Direction: di.DirectionLTR, Face: c.emoji, Size: fixed.I(12),
+		Script: language.Common, Language: language.NewLanguage("und"),
+	})
+	c.mu.Unlock()
+	for _, g := range out.Glyphs {
+		if joinsEmoji(seq[g.ClusterIndex]) {
+			continue
+		}
+		r, found := c.drawAt[g.GlyphID]
+		if !found || g.GlyphID == 0 {
+			return nil, false
+		}
+		drawn = append(drawn, r)
+	}
+	return drawn, len(drawn) > 0
 }
 
 func has(f *font.Face, r rune) bool {
@@ -104,8 +145,9 @@ func joinsEmoji(r rune) bool {
 // fontRuns splits a line, in drawing order, into runs of one font each: DejaVu
 // Sans first (in the BMP: fpdf reaches no further, though DejaVu has some
 // emoticons beyond it), then Noto Sans Ethiopic, then the emoji font. An emoji sequence
-// (joined by ZWJ, with variation selectors or skin tones) is one run whose
-// actual text is the whole sequence; its base pictographs are drawn. A
+// (joined by ZWJ, with variation selectors or skin tones, or a flag) is one
+// run whose actual text is the whole sequence, drawn as the one glyph the
+// emoji font makes of it, or as its pictographs when it makes none. A
 // character no font has becomes U+FFFD in DejaVu Sans.
 func fontRuns(line string) []textRun {
 	fonts.load()
@@ -125,21 +167,31 @@ func fontRuns(line string) []textRun {
 		case r >= puaFirst && r <= puaLast:
 			// Private Use characters mean nothing shared; the emoji font uses them itself.
 			add(fontFamily, string(rune(replaced)), "")
-		case r <= 0xFFFF && has(fonts.dejavu, r):
+		case r <= 0xFFFF && has(fonts.dejavu, r) && !(has(fonts.emoji, r) && emojiFollows(line[i+size:])):
 			add(fontFamily, string(r), "")
 		case has(fonts.ethiopic, r):
 			add(familyEthiopic, string(r), "")
 		case has(fonts.emoji, r):
 			j := sequenceEnd(line, i+size)
-			var drawn []rune
-			for _, c := range line[i:j] {
-				if joinsEmoji(c) {
-					continue
+			if isRegionalIndicator(r) && j == i+size && j < len(line) {
+				// Two regional indicators are a flag.
+				if n, ns := utf8.DecodeRuneInString(line[j:]); isRegionalIndicator(n) {
+					j += ns
 				}
-				if p, ok := fonts.pua[c]; ok {
-					drawn = append(drawn, p)
-				} else if has(fonts.emoji, c) && c <= 0xFFFF {
-					drawn = append(drawn, c)
+			}
+			drawn, ok := fonts.shapeEmoji([]rune(line[i:j]))
+			if !ok {
+				// Each pictograph on its own, as a font without the sequence draws it.
+				drawn = nil
+				for _, c := range line[i:j] {
+					if joinsEmoji(c) {
+						continue
+					}
+					if p, ok := fonts.pua[c]; ok {
+						drawn = append(drawn, p)
+					} else if has(fonts.emoji, c) && c <= 0xFFFF {
+						drawn = append(drawn, c)
+					}
 				}
 			}
 			add(familyEmoji, string(drawn), line[i:j])
@@ -147,7 +199,7 @@ func fontRuns(line string) []textRun {
 		case unicode.Is(unicode.Mn, r) || r == 0x200C || r == 0x200D || r == 0xFE0E || r == 0xFE0F:
 			// A mark or joiner no font draws on its own takes no room; leave it out.
 		case r > 0xFFFF && unicode.Is(unicode.So, r):
-			// An emoji newer than the emoji font (Symbola has Unicode 9's): it
+			// An emoji newer than the emoji font (Noto Emoji 3.006 has Unicode 17's): it
 			// prints as U+FFFD, but its actual text is the emoji with what joins
 			// it, so copying the text and a screen reader still give it.
 			j := sequenceEnd(line, i+size)
@@ -160,6 +212,17 @@ func fontRuns(line string) []textRun {
 	}
 	return runs
 }
+
+// emojiFollows reports whether rest starts with what asks for the emoji of the
+// character before it: the emoji variation selector, or a ZWJ that joins it to
+// another ("❤️", "❤️‍🔥"). Without it a character DejaVu Sans has is drawn as text.
+func emojiFollows(rest string) bool {
+	r, _ := utf8.DecodeRuneInString(rest)
+	return r == 0xFE0F || r == 0x200D
+}
+
+// isRegionalIndicator reports whether r is one of the letters two of which make a flag.
+func isRegionalIndicator(r rune) bool { return r >= 0x1F1E6 && r <= 0x1F1FF }
 
 // sequenceEnd returns where the emoji sequence whose first pictograph ends at
 // j ends: after what joins it, and after each pictograph a ZWJ joins on.

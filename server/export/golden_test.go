@@ -46,6 +46,8 @@ func TestGolden(t *testing.T) {
 	}{
 		{"plan.nl.md", closedPlan(t, Dutch), Markdown},
 		{"plan.en.md", closedPlan(t, English), Markdown},
+		{"plan.ar.md", closedPlan(t, Arabic), Markdown},
+		{"plan.fa.md", closedPlan(t, Farsi), Markdown},
 		{"plan-live.nl.md", live, Markdown},
 		{"plan.csv", closedPlan(t, Dutch), CSV},
 		{"plan.json", closedPlan(t, Dutch), JSON},

@@ -8,10 +8,23 @@ import (
 // WriteMarkdown writes the plan as CommonMark, for reading and for systems that
 // take Markdown. The family's own words are escaped, so nothing they typed turns
 // into a heading, a link or HTML.
+//
+// A right-to-left language (Arabic, Farsi) is wrapped in <div dir="rtl"
+// lang="..."> with blank lines around its content, so the Markdown inside
+// still renders (CommonMark ends an HTML block at a blank line; GitHub and
+// pandoc keep dir and lang), and every typed text in it is a bidi isolate, so
+// a Dutch name or a number keeps its own order and punctuation. In any
+// language stray bidi controls of old rows are dropped (see isolate.go).
 func WriteMarkdown(d Document) []byte {
 	l := d.Lang
 	var b strings.Builder
 	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
+	if l.rtl() {
+		d = typedText(d, isolated)
+		p("<div dir=\"rtl\" lang=\"%s\">\n\n", l)
+	} else {
+		d = typedText(d, withoutBidiControls)
+	}
 
 	p("# %s\n\n", mdLine(l.t("title", d.FamilyLabel)))
 	p("%s\\\n", mdLine(l.t("meetingOn", d.Title, l.date(d.Date))))
@@ -111,6 +124,9 @@ func WriteMarkdown(d Document) []byte {
 		for _, k := range d.Akkoord {
 			p("- %s (%s)\n", mdLine(k.Name), mdLine(k.Party))
 		}
+	}
+	if l.rtl() {
+		p("\n</div>\n")
 	}
 	return []byte(b.String())
 }

@@ -64,7 +64,8 @@ func WritePDF(d Document) ([]byte, error) {
 	f.AddUTF8FontFromBytes(fontFamily, "", fontRegular)
 	f.AddUTF8FontFromBytes(fontFamily, "B", fontBold)
 	l := d.Lang
-	title := l.t("title", d.FamilyLabel)
+	title := l.t("title", withoutBidiControls(d.FamilyLabel))
+	d = typedText(d, isolated)
 	f.SetTitle(title, true)
 	f.SetCreator("Tafel", true)
 	f.SetLang(string(l))

@@ -28,12 +28,18 @@ var bboxWord = regexp.MustCompile(`<word xMin="([0-9.]+)" yMin="([0-9.]+)" xMax=
 // them as drawn, right to left.
 func pdfWords(t *testing.T, pdf []byte) []pdfWord {
 	t.Helper()
+	return pdfPageWords(t, pdf, 1, 1)
+}
+
+// pdfPageWords is pdfWords for the pages first to last.
+func pdfPageWords(t *testing.T, pdf []byte, first, last int) []pdfWord {
+	t.Helper()
 	bin := needTool(t, "pdftotext", "poppler-utils")
 	path := filepath.Join(t.TempDir(), "plan.pdf")
 	if err := os.WriteFile(path, pdf, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	out, err := exec.Command(bin, "-bbox", "-f", "1", "-l", "1", "-enc", "UTF-8", path, "-").Output()
+	out, err := exec.Command(bin, "-bbox", "-f", strconv.Itoa(first), "-l", strconv.Itoa(last), "-enc", "UTF-8", path, "-").Output()
 	if err != nil {
 		t.Fatalf("pdftotext -bbox: %v", err)
 	}

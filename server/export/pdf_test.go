@@ -2,7 +2,9 @@ package export
 
 import (
 	"bytes"
+	"compress/zlib"
 	"errors"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,6 +12,7 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+	"unicode/utf16"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -263,8 +266,10 @@ func TestPDFConcurrent(t *testing.T) {
 func TestPDFEmoji(t *testing.T) {
 	d := closedPlan(t, Dutch)
 	family := "👨\u200d👩\u200d👧"
+	newer := "🥺 🥰 🫶 🧑\u200d🍼 🇳🇱" // Unicode 11 to 14, a ZWJ sequence of 13, a flag: none in Symbola
 	d.Top3[0].Text = "Ik ben moe 😢 en blij 👍🏽 met ons gezin " + family + " ❤️ ☀"
 	d.Top3[1].Goal = "Rust 🙏"
+	d.Top3[2].Goal = "Samen " + newer
 	pdf, err := WritePDF(d)
 	if err != nil {
 		t.Fatal(err)
@@ -274,13 +279,32 @@ func TestPDFEmoji(t *testing.T) {
 		t.Fatal(err)
 	}
 	raw, _ := pdfText(t, pdf)
-	for _, s := range []string{"Ik ben moe 😢 en blij 👍🏽 met ons gezin " + family, "Rust 🙏", "☀"} {
+	for _, s := range []string{"Ik ben moe 😢 en blij 👍🏽 met ons gezin " + family, "Rust 🙏", "☀", "Samen " + newer} {
 		if !strings.Contains(raw, s) {
 			t.Errorf("PDF text lacks %q (text: %q)", s, raw)
 		}
 	}
 	if strings.ContainsRune(raw, replaced) {
 		t.Errorf("PDF text has U+FFFD")
+	}
+	// The copied text is the ActualText; what is drawn is in the page's own
+	// strings: no U+FFFD there either, and each emoji of the goal, the ZWJ
+	// sequence and the flag too, is one glyph at a Private Use code point.
+	drawn := pdfDrawn(t, pdf)
+	if strings.ContainsRune(strings.Join(drawn, ""), replaced) {
+		t.Errorf("the PDF draws U+FFFD: %q", drawn)
+	}
+	pua := 0
+	for _, s := range drawn {
+		for _, r := range s {
+			if r >= puaFirst && r <= puaLast {
+				pua++
+			}
+		}
+	}
+	// 😢 👍🏽 family 🙏 and the five of the goal; ❤️ is drawn by its own code point, ☀ in DejaVu Sans.
+	if pua != 9 {
+		t.Errorf("%d glyphs drawn at Private Use code points, want 9: %q", pua, drawn)
 	}
 	fonts := needTool(t, "pdffonts", "poppler-utils")
 	out, err := exec.Command(fonts, path).Output()
@@ -296,6 +320,63 @@ func TestPDFEmoji(t *testing.T) {
 	}
 }
 
+// pdfDrawn returns the strings a PDF's pages draw (the operands of Tj), decoded
+// from the UTF-16 that go-pdf/fpdf writes for its Unicode fonts.
+func pdfDrawn(t *testing.T, pdf []byte) []string {
+	t.Helper()
+	var out []string
+	for rest := pdf; ; {
+		i := bytes.Index(rest, []byte("stream\n"))
+		if i < 0 {
+			break
+		}
+		rest = rest[i+len("stream\n"):]
+		j := bytes.Index(rest, []byte("\nendstream"))
+		if j < 0 {
+			t.Fatal("a stream without its end")
+		}
+		data, err := io.ReadAll(flate(rest[:j]))
+		rest = rest[j+len("\nendstream"):]
+		if err != nil || !bytes.Contains(data, []byte(")Tj")) {
+			continue // a font, an image, or not a page
+		}
+		for _, m := range bytes.Split(data, []byte(")Tj")) {
+			k := bytes.LastIndex(m, []byte("Td ("))
+			if k < 0 {
+				continue
+			}
+			var raw []byte
+			for s := m[k+4:]; len(s) > 0; s = s[1:] {
+				if s[0] == '\\' && len(s) > 1 {
+					s = s[1:]
+					if s[0] == 'r' {
+						raw = append(raw, '\r')
+						continue
+					}
+				}
+				raw = append(raw, s[0])
+			}
+			u := make([]uint16, len(raw)/2)
+			for n := range u {
+				u[n] = uint16(raw[2*n])<<8 | uint16(raw[2*n+1])
+			}
+			out = append(out, string(utf16.Decode(u)))
+		}
+	}
+	if len(out) == 0 {
+		t.Fatal("no text drawn in the PDF")
+	}
+	return out
+}
+
+func flate(b []byte) io.Reader {
+	r, err := zlib.NewReader(bytes.NewReader(b))
+	if err != nil {
+		return bytes.NewReader(nil)
+	}
+	return r
+}
+
 // A character no embedded font has (here Chinese) still prints as U+FFFD,
 // and the text around it is kept; so does a Private Use character, which
 // would otherwise reach the emoji font's own use of that area.
@@ -309,5 +390,9 @@ func TestPDFNoFont(t *testing.T) {
 	raw, _ := pdfText(t, pdf)
 	if !strings.Contains(raw, "Rust \uFFFD thuis \uFFFD stil") {
 		t.Errorf("PDF text lacks the replaced characters (text: %q)", raw)
+	}
+	// What TestPDFEmoji asserts is never drawn is seen when it is.
+	if n := strings.Count(strings.Join(pdfDrawn(t, pdf), ""), "\uFFFD"); n != 2 {
+		t.Errorf("%d U+FFFD drawn, want 2", n)
 	}
 }

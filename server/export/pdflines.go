@@ -43,8 +43,8 @@ func (p *pdfWriter) direction(s string) bool {
 // and punctuation stay with it: "Gezin J." keeps its full stop in an Arabic title.
 func (p *pdfWriter) t(key string, args ...any) string {
 	for i, a := range args {
-		if s, ok := a.(string); ok && s != "" {
-			args[i] = "\u2068" + s + "\u2069"
+		if s, ok := a.(string); ok && s != "" && !isIsolated(s) {
+			args[i] = fsi + withoutBidiControls(s) + pdi
 		}
 	}
 	return p.l.t(key, args...)
@@ -62,7 +62,7 @@ func (p *pdfWriter) lines(s string, w float64) []pdfLine {
 		}
 		shaped := shapeArabic(para)
 		rtl := p.direction(shaped)
-		for _, ln := range p.split(shaped, w) {
+		for _, ln := range balanceIsolates(p.split(shaped, w)) {
 			out = append(out, pdfLine{text: visualOrder(ln, rtl), right: rtl || p.rtl})
 		}
 	}
@@ -70,6 +70,28 @@ func (p *pdfWriter) lines(s string, w float64) []pdfLine {
 		out = append(out, pdfLine{})
 	}
 	return out
+}
+
+// balanceIsolates closes, at the end of each wrapped line, the isolates still
+// open there and opens them again at the start of the next: each line is put
+// in drawing order on its own, and a typed text wrapped over two lines stays
+// an isolate on both.
+func balanceIsolates(lines []string) []string {
+	open := 0
+	for i, ln := range lines {
+		ln = strings.Repeat(fsi, open) + ln
+		open = 0
+		for _, r := range ln {
+			switch {
+			case r == 0x2066 || r == 0x2067 || r == 0x2068:
+				open++
+			case r == 0x2069 && open > 0:
+				open--
+			}
+		}
+		lines[i] = ln + strings.Repeat(pdi, open)
+	}
+	return lines
 }
 
 // split wraps s at spaces to lines no wider than w. Widths are measured per

@@ -128,6 +128,7 @@ func TestSafetyGolden(t *testing.T) {
 	}{
 		{"safety.nl.md", doc(Dutch), Markdown},
 		{"safety.en.md", doc(English), Markdown},
+		{"safety.ar.md", doc(Arabic), Markdown},
 		{"safety.json", doc(Dutch), JSON},
 		{"safety.csv", doc(Dutch), CSV},
 	} {

@@ -273,7 +273,13 @@ func CheckAccount(orgName, name, email string) (Account, error) {
 	if err != nil {
 		return Account{}, err
 	}
-	e := strings.ToLower(strings.TrimSpace(email))
+	// An address is typed text too: net/mail accepts any UTF-8 in it, bidi
+	// overrides included, and the console lists it.
+	e, err := meeting.CleanText("email", email, 254, false, true)
+	if err != nil {
+		return Account{}, err
+	}
+	e = strings.ToLower(e)
 	if a, err := mail.ParseAddress(e); err != nil || a.Address != e || len(e) > 254 {
 		return Account{}, meeting.Fail(meeting.ECodeInvalidInput, "bad_email", "invalid email")
 	}

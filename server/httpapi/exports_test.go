@@ -191,8 +191,10 @@ func TestExportRoutes(t *testing.T) {
 				t.Errorf("%s starts %q, want %q", tc.ext, body[:min(len(body), 40)], tc.start)
 			}
 		}
-		// The family's own languages: Tigrinya, Somali and Farsi too, and the Markdown's heading in each.
-		for lang, heading := range map[string]string{"ti": "# መደብ Gezin J.", "so": "# Qorshaha Gezin J.", "fa": "# برنامهٔ Gezin J."} {
+		// The family's own languages: Tigrinya, Somali and Farsi too, and the Markdown's heading in each
+		// (Farsi's in its right-to-left block, the family label a bidi isolate).
+		for lang, heading := range map[string]string{"ti": "# መደብ Gezin J.", "so": "# Qorshaha Gezin J.",
+			"fa": "<div dir=\"rtl\" lang=\"fa\">\n\n# برنامهٔ \u2068Gezin J.\u2069\n"} {
 			if _, pdf := es.fetch(base+".pdf?lang="+lang, 200); !strings.HasPrefix(string(pdf), "%PDF-") {
 				t.Errorf("lang=%s: not a PDF", lang)
 			}

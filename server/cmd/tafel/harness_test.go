@@ -79,6 +79,12 @@ func (s *testServer) coordinator(org string) *coordinator {
 // coordinatorNamed signs in a new coordinator of org with the given name.
 func (s *testServer) coordinatorNamed(org, name string) *coordinator {
 	s.t.Helper()
+	return s.signedIn(org, name, "coordinator")
+}
+
+// signedIn signs in a new account of org with the given name and role.
+func (s *testServer) signedIn(org, name, role string) *coordinator {
+	s.t.Helper()
 	accountSeq++
 	email := fmt.Sprintf("coordinator%d@example.org", accountSeq)
 	hash, err := httpapi.HashPassword("een-lang-wachtwoord")
@@ -86,7 +92,7 @@ func (s *testServer) coordinatorNamed(org, name string) *coordinator {
 		s.t.Fatal(err)
 	}
 	ctx := context.Background()
-	u := store.User{Email: email, Name: name, Role: "coordinator", PasswordHash: hash}
+	u := store.User{Email: email, Name: name, Role: role, PasswordHash: hash}
 	if o, err := s.main.Store.FindOrganisationByName(ctx, org); err == nil {
 		u.OrganisationID = o.ID
 		_, err = s.main.Store.CreateUser(ctx, u)
