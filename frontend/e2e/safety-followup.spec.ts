@@ -150,6 +150,11 @@ test('a Signs of Safety follow-up shows per-party score changes and which safety
   await expectSafetyChanges(sanne2.page, 'nl');
   await expectSafetyChanges(layla.page, 'ar');
   await expect(layla.page.getByTestId('safety-changes')).not.toContainText(text('nl', 'safety.changesScores'));
+  // The question was typed in Dutch: on the Arabic phone it is an isolate that reads
+  // left to right, so its "?" stays at its end.
+  const question = layla.page.getByTestId('safety-scale').first().locator('h3 bdi');
+  await expect(question).toHaveText(QUESTION);
+  expect(await question.evaluate((el) => el.matches(':dir(ltr)') && el.closest('html')!.dir === 'rtl')).toBe(true);
   await checkSurfaces('sos-fu-02-closed', [
     { name: 'coordinator', page: coord },
     { name: 'screen', page: screen },
