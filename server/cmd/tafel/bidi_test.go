@@ -9,6 +9,7 @@ import (
 	"github.com/tafel-met/tafel/server/meeting"
 	"github.com/tafel-met/tafel/server/realtime/wsclient"
 	"github.com/tafel-met/tafel/server/store"
+	"golang.org/x/time/rate"
 )
 
 // bidiOverride is text with a right-to-left override inside: shown or printed
@@ -66,6 +67,10 @@ func reasonOf(raw []byte) string {
 // the same with plain text.
 func TestBidiControlsRefused(t *testing.T) {
 	srv := startServer(t, store.SQLite)
+	// One coordinator socket sends some sixty commands here, faster than the 20 a
+	// second a person may: this test is about text, not the rate limit (which has
+	// tests of its own), so the limiter does not decide it.
+	srv.main.Hub.SetCommandRate(rate.Inf, 0)
 	coord := srv.coordinator("Gemeente Voorbeeld")
 	admin := srv.signedIn("Gemeente Voorbeeld", "Beheerder", "admin")
 
