@@ -21,10 +21,7 @@ func childHousesSubmit(d *decision) error {
 		GoesWell  string `json:"goesWell"`
 		Wishes    string `json:"wishes"`
 	}
-	if err := d.decode(&in); err != nil {
-		return err
-	}
-	if err := d.safetyShape(); err != nil {
+	if err := d.decodeSafety(&in); err != nil {
 		return err
 	}
 	if !strings.HasPrefix(in.ChildID, ChildCodeIDPrefix) || len(in.ChildID) > MaxChildIDLen {

@@ -271,7 +271,12 @@ func (m *Meeting) interpreterMay(cmd Command) error {
 	return nil
 }
 
-func (d *decision) safetyShape() error {
+// decodeSafety reads the command's data into v, as decode does, and then refuses
+// a command of the Signs of Safety shape in a meeting with the plain one.
+func (d *decision) decodeSafety(v any) error {
+	if err := d.decode(v); err != nil {
+		return err
+	}
 	if d.m.Options.Shape != ShapeSafety {
 		return Fail(ECodeWrongShape, "wrong_shape", "this meeting has the plain top-3 plan, not the Signs of Safety shape")
 	}
@@ -468,10 +473,7 @@ func texts(fields map[string]*string, required ...string) error {
 
 func safetyStatementSet(d *decision) error {
 	var in WorryStatement
-	if err := d.decode(&in); err != nil {
-		return err
-	}
-	if err := d.safetyShape(); err != nil {
+	if err := d.decodeSafety(&in); err != nil {
 		return err
 	}
 	if err := d.agreedWorry(in.WorryID); err != nil {
@@ -498,10 +500,7 @@ func safetyScaleSet(d *decision) error {
 		TenMeans  string `json:"tenMeans"`
 		ZeroMeans string `json:"zeroMeans"`
 	}
-	if err := d.decode(&in); err != nil {
-		return err
-	}
-	if err := d.safetyShape(); err != nil {
+	if err := d.decodeSafety(&in); err != nil {
 		return err
 	}
 	if err := texts(map[string]*string{"question": &in.Question, "tenMeans": &in.TenMeans, "zeroMeans": &in.ZeroMeans},
@@ -551,10 +550,7 @@ func safetyScoreSet(d *decision) error {
 		Score   *int   `json:"score"`
 		PartyID string `json:"partyId"`
 	}
-	if err := d.decode(&in); err != nil {
-		return err
-	}
-	if err := d.safetyShape(); err != nil {
+	if err := d.decodeSafety(&in); err != nil {
 		return err
 	}
 	if in.Score != nil && (*in.Score < 0 || *in.Score > 10) {
@@ -589,10 +585,7 @@ func safetyNoteAdd(d *decision) error {
 		Text    string `json:"text"`
 		PartyID string `json:"partyId"`
 	}
-	if err := d.decode(&in); err != nil {
-		return err
-	}
-	if err := d.safetyShape(); err != nil {
+	if err := d.decodeSafety(&in); err != nil {
 		return err
 	}
 	if in.Kind != NoteExisting && in.Kind != NoteComplicating {
@@ -618,10 +611,7 @@ func safetyNoteRemove(d *decision) error {
 	var in struct {
 		NoteID string `json:"noteId"`
 	}
-	if err := d.decode(&in); err != nil {
-		return err
-	}
-	if err := d.safetyShape(); err != nil {
+	if err := d.decodeSafety(&in); err != nil {
 		return err
 	}
 	p := cloneSafetyPlan(d.m.Safety.Plan)
@@ -644,10 +634,7 @@ func safetyAgreementSet(edit bool) func(*decision) error {
 			PlanB           string   `json:"planB"`
 			Answers         []string `json:"answers"`
 		}
-		if err := d.decode(&in); err != nil {
-			return err
-		}
-		if err := d.safetyShape(); err != nil {
+		if err := d.decodeSafety(&in); err != nil {
 			return err
 		}
 		if err := texts(map[string]*string{"what": &in.What, "planB": &in.PlanB}, "what", "planB"); err != nil {
@@ -707,10 +694,7 @@ func safetyAgreementRemove(d *decision) error {
 	var in struct {
 		AgreementID string `json:"agreementId"`
 	}
-	if err := d.decode(&in); err != nil {
-		return err
-	}
-	if err := d.safetyShape(); err != nil {
+	if err := d.decodeSafety(&in); err != nil {
 		return err
 	}
 	p := cloneSafetyPlan(d.m.Safety.Plan)
@@ -737,10 +721,7 @@ func safetyConditionSet(d *decision) error {
 		Plain       string `json:"plain"`
 		PartyID     string `json:"partyId"`
 	}
-	if err := d.decode(&in); err != nil {
-		return err
-	}
-	if err := d.safetyShape(); err != nil {
+	if err := d.decodeSafety(&in); err != nil {
 		return err
 	}
 	if err := texts(map[string]*string{"text": &in.Text, "plain": &in.Plain}, "text", "plain"); err != nil {
@@ -779,10 +760,7 @@ func safetyConditionResolve(d *decision) error {
 		Status      string `json:"status"`
 		Reason      string `json:"reason"`
 	}
-	if err := d.decode(&in); err != nil {
-		return err
-	}
-	if err := d.safetyShape(); err != nil {
+	if err := d.decodeSafety(&in); err != nil {
 		return err
 	}
 	reason, err := CleanText("reason", in.Reason, MaxTextLen, true, true)
@@ -819,10 +797,7 @@ func childHousesSet(d *decision) error {
 		GoesWell  string `json:"goesWell"`
 		Wishes    string `json:"wishes"`
 	}
-	if err := d.decode(&in); err != nil {
-		return err
-	}
-	if err := d.safetyShape(); err != nil {
+	if err := d.decodeSafety(&in); err != nil {
 		return err
 	}
 	name, err := CleanText("childName", in.ChildName, MaxNameLen, false, false)
@@ -864,10 +839,7 @@ func childVoiceBring(d *decision) error {
 		BringerID string `json:"bringerId"`
 		Story     string `json:"story"`
 	}
-	if err := d.decode(&in); err != nil {
-		return err
-	}
-	if err := d.safetyShape(); err != nil {
+	if err := d.decodeSafety(&in); err != nil {
 		return err
 	}
 	story, err := CleanText("story", in.Story, MaxTextLen, true, true)
@@ -921,10 +893,7 @@ func worrySourceSet(d *decision) error {
 		ItemID string `json:"itemId"`
 		Source string `json:"source"`
 	}
-	if err := d.decode(&in); err != nil {
-		return err
-	}
-	if err := d.safetyShape(); err != nil {
+	if err := d.decodeSafety(&in); err != nil {
 		return err
 	}
 	src, err := CleanText("source", in.Source, MaxTextLen, true, true)
@@ -950,10 +919,7 @@ func worryWordingCheck(d *decision) error {
 	var in struct {
 		ItemID string `json:"itemId"`
 	}
-	if err := d.decode(&in); err != nil {
-		return err
-	}
-	if err := d.safetyShape(); err != nil {
+	if err := d.decodeSafety(&in); err != nil {
 		return err
 	}
 	it, err := d.sourceItem(in.ItemID)
@@ -1025,10 +991,7 @@ func (d *decision) emitSafetyReview(r SafetyReview) error {
 
 func safetyReviewAgreementSet(d *decision) error {
 	var in AgreementReview
-	if err := d.decode(&in); err != nil {
-		return err
-	}
-	if err := d.safetyShape(); err != nil {
+	if err := d.decodeSafety(&in); err != nil {
 		return err
 	}
 	note, err := CleanText("note", in.Note, MaxTextLen, true, true)
@@ -1057,10 +1020,7 @@ func safetyReviewScoreSet(d *decision) error {
 		PartyID string `json:"partyId"`
 		Score   *int   `json:"score"`
 	}
-	if err := d.decode(&in); err != nil {
-		return err
-	}
-	if err := d.safetyShape(); err != nil {
+	if err := d.decodeSafety(&in); err != nil {
 		return err
 	}
 	if in.Score != nil && (*in.Score < 0 || *in.Score > 10) {
@@ -1095,10 +1055,7 @@ func safetyReviewScoreSet(d *decision) error {
 // existing safety and complicating factors, its open conditions, and the worry
 // statements of the previous worries that a worry of the new top 3 carries on.
 func safetyCarry(d *decision) error {
-	if err := d.decode(&struct{}{}); err != nil {
-		return err
-	}
-	if err := d.safetyShape(); err != nil {
+	if err := d.decodeSafety(&struct{}{}); err != nil {
 		return err
 	}
 	prev, err := d.previousSafety()
