@@ -9,6 +9,78 @@ const ChildCodeIDPrefix = "kid-"
 // MaxChildIDLen bounds the id of a child's voice that the server names for a child code.
 const MaxChildIDLen = 64
 
+func childHousesSet(d *decision) error {
+	var in struct {
+		ChildID   string `json:"childId"`
+		ChildName string `json:"childName"`
+		Worries   string `json:"worries"`
+		GoesWell  string `json:"goesWell"`
+		Wishes    string `json:"wishes"`
+	}
+	if err := d.decodeSafety(&in); err != nil {
+		return err
+	}
+	name, err := CleanText("childName", in.ChildName, MaxNameLen, false, false)
+	if err != nil {
+		return err
+	}
+	if err := texts(map[string]*string{"worries": &in.Worries, "goesWell": &in.GoesWell, "wishes": &in.Wishes}); err != nil {
+		return err
+	}
+	c := ChildVoice{ID: in.ChildID}
+	if in.ChildID == "" {
+		if len(d.m.Safety.Children) >= 12 {
+			return Fail(ECodeConflict, "too_many_children", "at most 12 children")
+		}
+		c.ID = d.newID("child")
+	} else if old := find(d.m.Safety.Children, func(x *ChildVoice) bool { return x.ID == in.ChildID }); old != nil {
+		c = *old
+	} else {
+		return Fail(ECodeNotFound, "unknown_child", "unknown child")
+	}
+	if c.ChildName == name && c.Worries == in.Worries && c.GoesWell == in.GoesWell && c.Wishes == in.Wishes {
+		return nil // saved already: a repeated action is a success that changes nothing
+	}
+	c.ChildName, c.Worries, c.GoesWell, c.Wishes = name, in.Worries, in.GoesWell, in.Wishes
+	return d.emitChild(c)
+}
+
+// emitChild sends a child's voice to the coordinators only until it is brought to the table.
+func (d *decision) emitChild(c ChildVoice) error {
+	if c.Brought {
+		return d.emit(EvChildUpserted, ScopeTable, "", childData{c})
+	}
+	return d.emit(EvChildUpserted, ScopePrivate, "", childData{c})
+}
+
+func childVoiceBring(d *decision) error {
+	var in struct {
+		ChildID   string `json:"childId"`
+		BringerID string `json:"bringerId"`
+		Story     string `json:"story"`
+	}
+	if err := d.decodeSafety(&in); err != nil {
+		return err
+	}
+	story, err := CleanText("story", in.Story, MaxTextLen, true, true)
+	if err != nil {
+		return err
+	}
+	old := find(d.m.Safety.Children, func(x *ChildVoice) bool { return x.ID == in.ChildID })
+	if old == nil {
+		return Fail(ECodeNotFound, "unknown_child", "unknown child")
+	}
+	if p := d.m.Participant(in.BringerID); p == nil || p.Status != StatusAdmitted {
+		return Fail(ECodeNotFound, "bringer_at_table", "the child's story is brought by a participant at the table")
+	}
+	c := *old
+	if c.Brought && c.BringerID == in.BringerID && c.Story == story {
+		return nil // saved already: a repeated action is a success that changes nothing
+	}
+	c.Brought, c.BringerID, c.Story = true, in.BringerID, story
+	return d.emitChild(c)
+}
+
 // childHousesSubmit is a child's own three houses, sent from the child's phone
 // with their child code (RoleChild). The server names the voice (childId) by the
 // code, never the child. Like child.houses.set, only coordinators see it until an
