@@ -64,8 +64,8 @@ func safetyReviewScoreSet(d *decision) error {
 	if err := d.decodeSafety(&in); err != nil {
 		return err
 	}
-	if in.Score != nil && (*in.Score < 0 || *in.Score > 10) {
-		return Fail(ECodeInvalidInput, "score_range", "score 0-10")
+	if err := checkScore(in.Score); err != nil {
+		return err
 	}
 	prev, err := d.previousSafety()
 	if err != nil {

@@ -31,6 +31,38 @@ func (p *SafetyPlan) scale(id string) *Scale {
 	return find(p.Scales, func(s *Scale) bool { return s.ID == id })
 }
 
+// knownScale returns the plan's scaling question with that id, or unknown_scale.
+func (p *SafetyPlan) knownScale(id string) (*Scale, error) {
+	if s := p.scale(id); s != nil {
+		return s, nil
+	}
+	return nil, Fail(ECodeNotFound, "unknown_scale", "unknown scaling question")
+}
+
+// knownCondition returns the plan's condition with that id, or unknown_condition.
+func (p *SafetyPlan) knownCondition(id string) (*Condition, error) {
+	if c := find(p.Conditions, func(c *Condition) bool { return c.ID == id }); c != nil {
+		return c, nil
+	}
+	return nil, Fail(ECodeNotFound, "unknown_condition", "unknown condition")
+}
+
+// knownAgreement returns where the plan has the safety agreement with that id, or unknown_agreement.
+func (p *SafetyPlan) knownAgreement(id string) (int, error) {
+	if i := slices.IndexFunc(p.Agreements, func(x SafetyAgreement) bool { return x.ID == id }); i >= 0 {
+		return i, nil
+	}
+	return -1, Fail(ECodeNotFound, "unknown_agreement", "unknown safety agreement")
+}
+
+// checkScore refuses a score outside 0-10; no score (nil) takes a score away.
+func checkScore(score *int) error {
+	if score != nil && (*score < 0 || *score > 10) {
+		return Fail(ECodeInvalidInput, "score_range", "score 0-10")
+	}
+	return nil
+}
+
 func safetyScaleSet(d *decision) error {
 	var in struct {
 		ScaleID   string `json:"scaleId"`
@@ -60,9 +92,9 @@ func safetyScaleSet(d *decision) error {
 			TenMeans: in.TenMeans, ZeroMeans: in.ZeroMeans, Scores: []PartyScore{}})
 		return d.emitSafety(p)
 	}
-	s := p.scale(in.ScaleID)
-	if s == nil {
-		return Fail(ECodeNotFound, "unknown_scale", "unknown scaling question")
+	s, err := p.knownScale(in.ScaleID)
+	if err != nil {
+		return err
 	}
 	s.WorryID, s.Question, s.TenMeans, s.ZeroMeans = in.WorryID, in.Question, in.TenMeans, in.ZeroMeans
 	return d.emitSafety(p)
@@ -92,17 +124,17 @@ func safetyScoreSet(d *decision) error {
 	if err := d.decodeSafety(&in); err != nil {
 		return err
 	}
-	if in.Score != nil && (*in.Score < 0 || *in.Score > 10) {
-		return Fail(ECodeInvalidInput, "score_range", "score 0-10")
+	if err := checkScore(in.Score); err != nil {
+		return err
 	}
 	party, err := d.ownParty(in.PartyID)
 	if err != nil {
 		return err
 	}
 	p := cloneSafetyPlan(d.m.Safety.Plan)
-	s := p.scale(in.ScaleID)
-	if s == nil {
-		return Fail(ECodeNotFound, "unknown_scale", "unknown scaling question")
+	s, err := p.knownScale(in.ScaleID)
+	if err != nil {
+		return err
 	}
 	scores := []PartyScore{}
 	for _, x := range s.Scores {
@@ -199,8 +231,8 @@ func safetyAgreementSet(edit bool) func(*decision) error {
 		p := cloneSafetyPlan(d.m.Safety.Plan)
 		answers := []string{}
 		for _, id := range in.Answers {
-			if !slices.ContainsFunc(p.Conditions, func(c Condition) bool { return c.ID == id }) {
-				return Fail(ECodeNotFound, "unknown_condition", "unknown condition")
+			if _, err := p.knownCondition(id); err != nil {
+				return err
 			}
 			if !slices.Contains(answers, id) {
 				answers = append(answers, id)
@@ -219,9 +251,9 @@ func safetyAgreementSet(edit bool) func(*decision) error {
 			p.Agreements = append(p.Agreements, a)
 			return d.emitSafety(p)
 		}
-		i := slices.IndexFunc(p.Agreements, func(x SafetyAgreement) bool { return x.ID == in.AgreementID })
-		if i < 0 {
-			return Fail(ECodeNotFound, "unknown_agreement", "unknown safety agreement")
+		i, err := p.knownAgreement(in.AgreementID)
+		if err != nil {
+			return err
 		}
 		a.ID, a.Continues = in.AgreementID, p.Agreements[i].Continues
 		p.Agreements[i] = a
@@ -237,9 +269,9 @@ func safetyAgreementRemove(d *decision) error {
 		return err
 	}
 	p := cloneSafetyPlan(d.m.Safety.Plan)
-	i := slices.IndexFunc(p.Agreements, func(x SafetyAgreement) bool { return x.ID == in.AgreementID })
-	if i < 0 {
-		return Fail(ECodeNotFound, "unknown_agreement", "unknown safety agreement")
+	i, err := p.knownAgreement(in.AgreementID)
+	if err != nil {
+		return err
 	}
 	p.Agreements = slices.Delete(p.Agreements, i, i+1)
 	return d.emitSafety(p)
@@ -282,9 +314,9 @@ func safetyConditionSet(d *decision) error {
 			Text: in.Text, Plain: in.Plain, Status: ConditionOpen})
 		return d.emitSafety(p)
 	}
-	c := find(p.Conditions, func(c *Condition) bool { return c.ID == in.ConditionID })
-	if c == nil {
-		return Fail(ECodeNotFound, "unknown_condition", "unknown condition")
+	c, err := p.knownCondition(in.ConditionID)
+	if err != nil {
+		return err
 	}
 	if c.SetBy != d.setter() {
 		return Fail(ECodeForbidden, "condition_owner_only", "only who set a condition changes it")
@@ -317,9 +349,9 @@ func safetyConditionResolve(d *decision) error {
 		return Fail(ECodeInvalidInput, "bad_condition_status", "status must be open, met or waived")
 	}
 	p := cloneSafetyPlan(d.m.Safety.Plan)
-	c := find(p.Conditions, func(c *Condition) bool { return c.ID == in.ConditionID })
-	if c == nil {
-		return Fail(ECodeNotFound, "unknown_condition", "unknown condition")
+	c, err := p.knownCondition(in.ConditionID)
+	if err != nil {
+		return err
 	}
 	if c.SetBy != d.setter() {
 		return Fail(ECodeForbidden, "condition_owner_only", "only the professional who set a condition marks it met or waived")
