@@ -1,9 +1,6 @@
 package meeting
 
-import (
-	"encoding/json"
-	"time"
-)
+import "time"
 
 // Rules for writing the plan and closing the meeting.
 
@@ -52,9 +49,7 @@ func planGoalSet(d *decision) error {
 }
 
 func (d *decision) emitPlan(p Plan) error {
-	before, _ := json.Marshal(clonePlan(d.m.Plan)) // as p: empty lists, never null
-	after, _ := json.Marshal(p)
-	if string(before) == string(after) {
+	if sameJSON(clonePlan(d.m.Plan), p) { // as p: empty lists, never null
 		return nil // saved already (an autosave of the same text, a double tap)
 	}
 	return d.emit(EvPlanUpdated, ScopeTable, "", planData{p})

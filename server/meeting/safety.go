@@ -420,9 +420,7 @@ func (d *decision) safetyMayClose() error {
 }
 
 func (d *decision) emitSafety(p SafetyPlan) error {
-	before, _ := json.Marshal(cloneSafetyPlan(d.m.Safety.Plan))
-	after, _ := json.Marshal(p)
-	if string(before) == string(after) {
+	if sameJSON(cloneSafetyPlan(d.m.Safety.Plan), p) {
 		return nil // saved already: a repeated action is a success that changes nothing
 	}
 	return d.emit(EvSafetyUpdated, ScopeTable, "", safetyData{p})

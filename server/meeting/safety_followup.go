@@ -1,7 +1,6 @@
 package meeting
 
 import (
-	"encoding/json"
 	"fmt"
 	"slices"
 )
@@ -22,9 +21,7 @@ func (d *decision) previousSafety() (*SafetyPlan, error) {
 }
 
 func (d *decision) emitSafetyReview(r SafetyReview) error {
-	before, _ := json.Marshal(cloneSafetyReview(d.m.Safety.Review))
-	after, _ := json.Marshal(r)
-	if string(before) == string(after) {
+	if sameJSON(cloneSafetyReview(d.m.Safety.Review), r) {
 		return nil // saved already: a repeated action is a success that changes nothing
 	}
 	return d.emit(EvSafetyReviewUpdated, ScopeTable, "", safetyReviewData{r})
