@@ -109,13 +109,14 @@ func planActionAdd(d *decision) error {
 	return d.emitPlan(p)
 }
 
-func (p *Plan) actionIndex(id string) int {
+// knownAction returns where the plan has the action with that id, or unknown_action.
+func (p *Plan) knownAction(id string) (int, error) {
 	for i, a := range p.Actions {
 		if a.ID == id {
-			return i
+			return i, nil
 		}
 	}
-	return -1
+	return -1, Fail(ECodeNotFound, "unknown_action", "unknown action")
 }
 
 func planActionEdit(d *decision) error {
@@ -124,9 +125,9 @@ func planActionEdit(d *decision) error {
 		return err
 	}
 	p := clonePlan(d.m.Plan)
-	i := p.actionIndex(in.ActionID)
-	if i < 0 {
-		return Fail(ECodeNotFound, "unknown_action", "unknown action")
+	i, err := p.knownAction(in.ActionID)
+	if err != nil {
+		return err
 	}
 	if in.WorryID == "" {
 		in.WorryID = p.Actions[i].WorryID
@@ -150,9 +151,9 @@ func planActionRemove(d *decision) error {
 		return err
 	}
 	p := clonePlan(d.m.Plan)
-	i := p.actionIndex(in.ActionID)
-	if i < 0 {
-		return Fail(ECodeNotFound, "unknown_action", "unknown action")
+	i, err := p.knownAction(in.ActionID)
+	if err != nil {
+		return err
 	}
 	p.Actions = append(p.Actions[:i], p.Actions[i+1:]...)
 	return d.emitPlan(p)
