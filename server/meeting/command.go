@@ -64,6 +64,15 @@ func (d *decision) emit(name string, scope Scope, participantID string, payload 
 	return nil
 }
 
+// sameJSON says whether a change leaves a part of the meeting as it was: its
+// state before (cloned the way the change clones it, so that empty lists
+// encode alike) and after encode to the same JSON.
+func sameJSON(before, after any) bool {
+	b, _ := json.Marshal(before)
+	a, _ := json.Marshal(after)
+	return string(b) == string(a)
+}
+
 type handler struct {
 	roles  []Role
 	phases []Phase // empty: any phase but closed

@@ -169,9 +169,7 @@ func (d *decision) previous() (*Previous, error) {
 }
 
 func (d *decision) emitReview(r Review) error {
-	before, _ := json.Marshal(cloneReview(d.m.Review))
-	after, _ := json.Marshal(r)
-	if string(before) == string(after) {
+	if sameJSON(cloneReview(d.m.Review), r) {
 		return nil // recorded already
 	}
 	return d.emit(EvReviewUpdated, ScopeTable, "", reviewData{r})

@@ -1,9 +1,6 @@
 package meeting
 
-import (
-	"encoding/json"
-	"time"
-)
+import "time"
 
 // Rules for writing the plan and closing the meeting.
 
@@ -52,9 +49,7 @@ func planGoalSet(d *decision) error {
 }
 
 func (d *decision) emitPlan(p Plan) error {
-	before, _ := json.Marshal(clonePlan(d.m.Plan)) // as p: empty lists, never null
-	after, _ := json.Marshal(p)
-	if string(before) == string(after) {
+	if sameJSON(clonePlan(d.m.Plan), p) { // as p: empty lists, never null
 		return nil // saved already (an autosave of the same text, a double tap)
 	}
 	return d.emit(EvPlanUpdated, ScopeTable, "", planData{p})
@@ -114,13 +109,14 @@ func planActionAdd(d *decision) error {
 	return d.emitPlan(p)
 }
 
-func (p *Plan) actionIndex(id string) int {
+// knownAction returns where the plan has the action with that id, or unknown_action.
+func (p *Plan) knownAction(id string) (int, error) {
 	for i, a := range p.Actions {
 		if a.ID == id {
-			return i
+			return i, nil
 		}
 	}
-	return -1
+	return -1, Fail(ECodeNotFound, "unknown_action", "unknown action")
 }
 
 func planActionEdit(d *decision) error {
@@ -129,9 +125,9 @@ func planActionEdit(d *decision) error {
 		return err
 	}
 	p := clonePlan(d.m.Plan)
-	i := p.actionIndex(in.ActionID)
-	if i < 0 {
-		return Fail(ECodeNotFound, "unknown_action", "unknown action")
+	i, err := p.knownAction(in.ActionID)
+	if err != nil {
+		return err
 	}
 	if in.WorryID == "" {
 		in.WorryID = p.Actions[i].WorryID
@@ -155,9 +151,9 @@ func planActionRemove(d *decision) error {
 		return err
 	}
 	p := clonePlan(d.m.Plan)
-	i := p.actionIndex(in.ActionID)
-	if i < 0 {
-		return Fail(ECodeNotFound, "unknown_action", "unknown action")
+	i, err := p.knownAction(in.ActionID)
+	if err != nil {
+		return err
 	}
 	p.Actions = append(p.Actions[:i], p.Actions[i+1:]...)
 	return d.emitPlan(p)
