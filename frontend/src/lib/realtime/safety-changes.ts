@@ -1,6 +1,6 @@
 // What changed in the safety plan of a Signs of Safety follow-up, for the live
 // "what changed" view: the same rules as the server's safetyChanges
-// (server/meeting/safety.go), which the exports and the API use. Per previous
+// (server/meeting/safety_followup.go), which the exports and the API use. Per previous
 // scaling question and party (by name, the same in both meetings) the score then,
 // at the review and now; per previous safety agreement whether it held and which
 // new agreement carries it on.
