@@ -493,7 +493,8 @@ func (c *Conn) auditEntry(action, detail string) meeting.AuditEntry {
 }
 
 // resumeLocked sends the events after lastSeq when the room still has them all,
-// else a snapshot of m. r.mu is held.
+// else a snapshot of m. A phone or screen of a meeting that ended without a plan
+// always gets the snapshot: the events it missed may hold the plan. r.mu is held.
 func (c *Conn) resumeLocked(m *meeting.Meeting, lastSeq int64) {
 	r := c.room
 	if lastSeq == m.Seq && lastSeq > 0 {
@@ -502,7 +503,8 @@ func (c *Conn) resumeLocked(m *meeting.Meeting, lastSeq int64) {
 	// The room's events must end at m's seq: a room that is new here has none.
 	fresh := len(r.recent) > 0 && r.recent[len(r.recent)-1].ev.Seq == m.Seq
 	if fresh && lastSeq > 0 && lastSeq < m.Seq && len(r.recent) > 0 && r.recent[0].ev.Seq <= lastSeq+1 &&
-		(c.viewer.Role != meeting.RoleParticipant || c.viewer.Admitted) && !c.ownStatusChangedLocked(lastSeq) {
+		(c.viewer.Role != meeting.RoleParticipant || c.viewer.Admitted) && !c.ownStatusChangedLocked(lastSeq) &&
+		!m.PlanWithheld(c.viewer) {
 		// Counted by what this viewer may see: others' drafts do not count.
 		var missed [][]byte
 		for _, b := range r.recent {

@@ -209,6 +209,11 @@ func (h *Hub) sendLocked(r *room, m *meeting.Meeting, ev meeting.Event) {
 			c.enqueue(frame)
 			sent++
 		}
+		if ev.Name == meeting.EvMeetingUpdated && m.PlanWithheld(c.viewer) {
+			// The meeting ended without a plan: what this phone or screen holds
+			// of the half-written plan is replaced by a view without it.
+			c.enqueue(h.snapshotLocked(r, m, c.viewer))
+		}
 		if changed == nil || c.viewer.Role != meeting.RoleParticipant || c.viewer.ParticipantID != changed.ID {
 			continue
 		}
