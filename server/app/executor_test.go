@@ -310,3 +310,36 @@ func TestAttachSince(t *testing.T) {
 		t.Fatalf("AttachSince past the database gave seq %d, want the database's %d", got, seen)
 	}
 }
+
+// TestViewSince: the REST snapshot's view for a client that saw seq n on
+// another instance is never older than n; without it, what this instance holds.
+func TestViewSince(t *testing.T) {
+	st := newMemStore(t)
+	svc := New(st, sharedBroker{}, slog.New(slog.DiscardHandler))
+	hold, err := svc.Attach(context.Background(), "m1", func(meeting.Info, *meeting.Meeting) {})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer hold() // the meeting stays live here, at seq 1
+	st.elsewhere(t, "meeting.lock", map[string]string{})
+	seen := int64(len(st.events))
+	coordinator := meeting.Viewer{Role: meeting.RoleCoordinator}
+	view := func(since int64) meeting.View {
+		t.Helper()
+		v, err := svc.ViewSince(context.Background(), "m1", coordinator, since)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	if v, err := svc.View(context.Background(), "m1", coordinator); err != nil || v.Seq >= seen || v.Locked {
+		t.Fatalf("View before any catch-up: seq %d locked %v (%v); the test needs it behind %d", v.Seq, v.Locked, err, seen)
+	}
+	if v := view(seen); v.Seq != seen || !v.Locked {
+		t.Fatalf("ViewSince(%d) gave seq %d, locked %v", seen, v.Seq, v.Locked)
+	}
+	// A client ahead of the database (restored from a backup) gets what it holds.
+	if v := view(seen + 10); v.Seq != seen {
+		t.Fatalf("ViewSince past the database gave seq %d, want the database's %d", v.Seq, seen)
+	}
+}

@@ -265,8 +265,14 @@ func (s *Service) AuditOrganisation(ctx context.Context, e meeting.AuditEntry) e
 // View returns what a viewer may see of a meeting now, with its join code for
 // the coordinator and the screen.
 func (s *Service) View(ctx context.Context, meetingID string, v meeting.Viewer) (meeting.View, error) {
+	return s.ViewSince(ctx, meetingID, v, 0)
+}
+
+// ViewSince is View for a client that saw the meeting up to seen: never older
+// than that, as AttachSince (unless the database itself is older).
+func (s *Service) ViewSince(ctx context.Context, meetingID string, v meeting.Viewer, seen int64) (meeting.View, error) {
 	var view meeting.View
-	release, err := s.Attach(ctx, meetingID, func(info meeting.Info, m *meeting.Meeting) {
+	release, err := s.AttachSince(ctx, meetingID, seen, func(info meeting.Info, m *meeting.Meeting) {
 		if v.Role == meeting.RoleParticipant {
 			v = m.ViewerFor(v.Role, v.ParticipantID)
 		}

@@ -3,6 +3,8 @@ package httpapi
 import (
 	"encoding/json"
 	"errors"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -125,9 +127,15 @@ func (s *Server) addParty(c *fiber.Ctx) error {
 
 // snapshot answers a participant with their token as a bearer token, a coordinator
 // of the meeting's organisation, or a participant with the participant cookie.
+// With ?since=N (the highest seq the client saw) it is never older than N, as
+// the websocket's hello with lastSeq: another instance may be ahead of this one.
 func (s *Server) snapshot(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	id := c.Params("id")
+	since, err := sinceOf(c)
+	if err != nil {
+		return err
+	}
 	tok, bearer := s.participantToken(c)
 	var u *user
 	if !bearer {
@@ -146,7 +154,7 @@ func (s *Server) snapshot(c *fiber.Ctx) error {
 			ActorRole: "participant", Action: meeting.AuditRead})); err != nil {
 			return err
 		}
-		view, err := s.live.View(ctx, id, meeting.Viewer{Role: meeting.RoleParticipant, ParticipantID: pt.ParticipantID})
+		view, err := s.live.ViewSince(ctx, id, meeting.Viewer{Role: meeting.RoleParticipant, ParticipantID: pt.ParticipantID}, since)
 		if err != nil {
 			return err
 		}
@@ -164,12 +172,25 @@ func (s *Server) snapshot(c *fiber.Ctx) error {
 	if err := s.live.Audit(ctx, info.ID, s.auditEntry(c, meeting.AuditEntry{Action: meeting.AuditRead})); err != nil {
 		return err
 	}
-	view, err := s.live.View(ctx, info.ID, meeting.Viewer{Role: meeting.RoleCoordinator})
+	view, err := s.live.ViewSince(ctx, info.ID, meeting.Viewer{Role: meeting.RoleCoordinator}, since)
 	if err != nil {
 		return err
 	}
 	view.Online = s.hub.Online(info.ID)
 	return c.JSON(view)
+}
+
+// sinceOf reads the snapshot's optional ?since=: a seq, 0 when absent.
+func sinceOf(c *fiber.Ctx) (int64, error) {
+	raw := c.Query("since")
+	if raw == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil || n < 0 || strings.TrimLeft(raw, "0123456789") != "" {
+		return 0, meeting.Fail(meeting.ECodeInvalidInput, "bad_since", "since must be a seq: a whole number, 0 or more", "field", "since")
+	}
+	return n, nil
 }
 
 // titleAndDate checks a new meeting's title and date: a title of at most 80

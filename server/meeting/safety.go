@@ -309,6 +309,12 @@ func cloneSafetyPlan(p SafetyPlan) SafetyPlan {
 	return out
 }
 
+// emptySafetyPlan is a safety plan with nothing in it, every list empty rather than null.
+func emptySafetyPlan() SafetyPlan {
+	return SafetyPlan{Statements: []WorryStatement{}, Scales: []Scale{}, Notes: []SafetyNote{},
+		Agreements: []SafetyAgreement{}, Conditions: []Condition{}, Children: []ChildVoice{}}
+}
+
 func cloneSafetyReview(r SafetyReview) SafetyReview {
 	return SafetyReview{Agreements: append([]AgreementReview{}, r.Agreements...), Scores: append([]ScaleReview{}, r.Scores...)}
 }

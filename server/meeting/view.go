@@ -146,7 +146,24 @@ func (m *Meeting) ViewFor(v Viewer) View {
 	out.Review = cloneReview(m.Review)
 	out.Round = viewRound(m.Round)
 	out.Safety = m.safetyViewFor(v)
+	if m.PlanWithheld(v) {
+		out.Plan, out.Review = Plan{Goals: []Goal{}, Actions: []Action{}}, cloneReview(Review{})
+		if out.Safety != nil {
+			out.Safety.Plan, out.Safety.Review = emptySafetyPlan(), cloneSafetyReview(SafetyReview{})
+			out.Safety.Children = []ChildVoice{}
+		}
+	}
 	return out
+}
+
+// PlanWithheld says whether v is kept from the meeting's half-written plan: a
+// meeting that ended without a plan (meeting.abandon) shows phones and the
+// screen none, so least data says they receive none either. Coordinators keep
+// it. What the plan is here: the goals, actions, regisseur and contact, a
+// follow-up's review of the previous plan, and in the Signs of Safety shape the
+// safety plan, its review and the children's voices brought to the table.
+func (m *Meeting) PlanWithheld(v Viewer) bool {
+	return m.EndedWithoutPlan && v.Role != RoleCoordinator
 }
 
 // sortedParties returns the parties in speaking order.

@@ -105,6 +105,10 @@ type Conn struct {
 	meetingID string
 	room      *room
 	release   func() // lets the service forget the meeting once nobody uses it
+
+	// seen is the highest seq this socket was sent, an event's or a snapshot's,
+	// or the lastSeq it resumed from: what a silent ack may name. Guarded by room.mu.
+	seen int64
 }
 
 var commandIDPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
@@ -493,31 +497,49 @@ func (c *Conn) auditEntry(action, detail string) meeting.AuditEntry {
 }
 
 // resumeLocked sends the events after lastSeq when the room still has them all,
-// else a snapshot of m. r.mu is held.
+// else a snapshot of m. A phone or screen of a meeting that ended without a plan
+// always gets the snapshot: the events it missed may hold the plan. r.mu is held.
 func (c *Conn) resumeLocked(m *meeting.Meeting, lastSeq int64) {
 	r := c.room
 	if lastSeq == m.Seq && lastSeq > 0 {
+		c.seen = lastSeq
 		return
 	}
 	// The room's events must end at m's seq: a room that is new here has none.
 	fresh := len(r.recent) > 0 && r.recent[len(r.recent)-1].ev.Seq == m.Seq
 	if fresh && lastSeq > 0 && lastSeq < m.Seq && len(r.recent) > 0 && r.recent[0].ev.Seq <= lastSeq+1 &&
-		(c.viewer.Role != meeting.RoleParticipant || c.viewer.Admitted) && !c.ownStatusChangedLocked(lastSeq) {
+		(c.viewer.Role != meeting.RoleParticipant || c.viewer.Admitted) && !c.ownStatusChangedLocked(lastSeq) &&
+		!m.PlanWithheld(c.viewer) {
 		// Counted by what this viewer may see: others' drafts do not count.
-		var missed [][]byte
+		var missed []buffered
 		for _, b := range r.recent {
 			if b.ev.Seq > lastSeq && c.viewer.CanSee(b.ev) {
-				missed = append(missed, b.frame)
+				missed = append(missed, b)
 			}
 		}
 		if len(missed) <= replayEvents {
-			for _, frame := range missed {
-				c.enqueue(frame)
+			c.seen = lastSeq
+			for _, b := range missed {
+				c.sendEventLocked(b.frame, b.ev.Seq)
 			}
 			return
 		}
 	}
-	c.enqueue(c.hub.snapshotLocked(r, m, c.viewer))
+	c.sendSnapshotLocked(c.hub.snapshotLocked(r, m, c.viewer), m.Seq)
+}
+
+// sendEventLocked queues an event frame for this socket. room.mu is held.
+func (c *Conn) sendEventLocked(frame []byte, seq int64) {
+	c.enqueue(frame)
+	c.seen = max(c.seen, seq)
+}
+
+// sendSnapshotLocked queues a snapshot at seq for this socket; the client
+// takes its seq as its own, even one below what it saw before (a database
+// restored from a backup). room.mu is held.
+func (c *Conn) sendSnapshotLocked(frame []byte, seq int64) {
+	c.enqueue(frame)
+	c.seen = seq
 }
 
 // ownStatusChangedLocked says whether the participant was admitted (or otherwise
@@ -571,5 +593,13 @@ func (c *Conn) command(f clientFrame) {
 		c.enqueue(errorBytes(f.ID, err))
 		return
 	}
-	c.enqueue(encode(ackFrame{Type: "ack", ID: f.ID, Seq: res.Seq, Duplicate: res.Duplicate}))
+	// An ack never names a seq this socket does not receive: a silent ack (the
+	// action was done already) would otherwise carry the meeting's last seq,
+	// which may be an event this viewer never sees (another phone's draft). Its
+	// command's own events reached this socket before the answer.
+	seq := res.Seq
+	c.room.mu.Lock()
+	seq = min(seq, c.seen)
+	c.room.mu.Unlock()
+	c.enqueue(encode(ackFrame{Type: "ack", ID: f.ID, Seq: seq, Duplicate: res.Duplicate}))
 }

@@ -206,8 +206,13 @@ func (h *Hub) sendLocked(r *room, m *meeting.Meeting, ev meeting.Event) {
 	defer func() { h.observer.EventsSent(sent) }()
 	for c := range r.conns {
 		if c.viewer.CanSee(ev) {
-			c.enqueue(frame)
+			c.sendEventLocked(frame, ev.Seq)
 			sent++
+		}
+		if ev.Name == meeting.EvMeetingUpdated && m.PlanWithheld(c.viewer) {
+			// The meeting ended without a plan: what this phone or screen holds
+			// of the half-written plan is replaced by a view without it.
+			c.sendSnapshotLocked(h.snapshotLocked(r, m, c.viewer), m.Seq)
 		}
 		if changed == nil || c.viewer.Role != meeting.RoleParticipant || c.viewer.ParticipantID != changed.ID {
 			continue
@@ -215,7 +220,7 @@ func (h *Hub) sendLocked(r *room, m *meeting.Meeting, ev meeting.Event) {
 		switch changed.Status {
 		case meeting.StatusAdmitted:
 			c.viewer.Admitted = true
-			c.enqueue(h.snapshotLocked(r, m, c.viewer))
+			c.sendSnapshotLocked(h.snapshotLocked(r, m, c.viewer), m.Seq)
 		case meeting.StatusRemoved:
 			c.closeWith(CloseRemoved, "removed")
 		}

@@ -260,18 +260,11 @@ func (s *Store) commitTx(tx *gorm.DB, c meeting.Commit) (meeting.Committed, erro
 			return meeting.Committed{}, res.Error
 		}
 		if int(res.RowsAffected) != len(rows) {
-			dups := map[CommandKey]int64{}
-			for _, sc := range c.Commands {
-				var r commandRow
-				err := tx.Where("meeting_id = ? AND actor = ? AND command_id = ?", c.MeetingID, sc.Key.Actor, sc.Key.ID).Take(&r).Error
-				if err == nil && r.Seq != sc.Seq {
-					dups[sc.Key] = r.Seq
-				}
-			}
-			if len(dups) == 0 {
-				return meeting.Committed{}, errors.New("store: command ids conflict within one commit")
-			}
-			return meeting.Committed{Duplicates: dups}, errRollback
+			// Which ids were stored before is read once this commit's rows
+			// are rolled back: a silent command resent while the meeting has
+			// not moved has the same seq as its first answer, so the seq
+			// cannot tell an earlier row from one just inserted.
+			return meeting.Committed{}, errCommandStored
 		}
 	}
 	if err := s.insertEvents(tx, c.MeetingID, c.Events); err != nil {
@@ -304,6 +297,26 @@ func (s *Store) commitTx(tx *gorm.DB, c meeting.Commit) (meeting.Committed, erro
 
 // errRollback undoes one commit of a group while its answer (duplicates) stands.
 var errRollback = errors.New("store: roll this commit back")
+
+// errCommandStored undoes one commit of a group that holds a command id stored
+// before; the writer then answers with the earlier answers (duplicates).
+var errCommandStored = errors.New("store: a command id was stored before")
+
+// storedCommandsTx returns which of a commit's command ids are stored, in tx.
+func storedCommandsTx(tx *gorm.DB, c meeting.Commit) (map[CommandKey]int64, error) {
+	out := map[CommandKey]int64{}
+	for _, sc := range c.Commands {
+		var rows []commandRow
+		err := tx.Where("meeting_id = ? AND actor = ? AND command_id = ?", c.MeetingID, sc.Key.Actor, sc.Key.ID).Limit(1).Find(&rows).Error
+		if err != nil {
+			return nil, err
+		}
+		if len(rows) > 0 {
+			out[sc.Key] = rows[0].Seq
+		}
+	}
+	return out, nil
+}
 
 // sqliteWriter is SQLite's one writer. Commits wait in a queue; the writer
 // takes all that wait, stores each in a savepoint of one transaction, and
@@ -402,6 +415,17 @@ func (w *sqliteWriter) write(group []*pendingCommit) {
 			})
 			if errors.Is(answers[i].err, errRollback) {
 				answers[i].err = nil
+			} else if errors.Is(answers[i].err, errCommandStored) {
+				// The savepoint is rolled back: the ids found are the earlier ones.
+				dups, err := storedCommandsTx(tx, p.commit)
+				switch {
+				case err != nil:
+					answers[i] = commitAnswer{err: err}
+				case len(dups) == 0:
+					answers[i] = commitAnswer{err: errors.New("store: command ids conflict within one commit")}
+				default:
+					answers[i] = commitAnswer{res: meeting.Committed{Duplicates: dups}}
+				}
 			} else if err != nil && answers[i].err == nil && !errors.Is(err, errRollback) {
 				answers[i].err = err
 			}

@@ -175,6 +175,33 @@ func TestCommit(t *testing.T) {
 				t.Fatalf("verify: %d checked, %v, %v", checked, problems, err)
 			}
 		})
+		t.Run("DuplicateOfSilent", func(t *testing.T) {
+			// A command that changed nothing (unlocking an open meeting) is
+			// stored at the meeting's seq; resent before the meeting moved, it
+			// has that same seq and is still its first answer, not an error.
+			now, err := s.OpenMeeting(ctx, info.ID)
+			if err != nil || now.Meeting.Locked {
+				t.Fatalf("meeting locked %v (%v); the test needs it open", now.Meeting.Locked, err)
+			}
+			key := store.CommandKey{Actor: "u:3", ID: "c6"}
+			silent, _ := commitOf(now.Meeting, now.Audit, "meeting.unlock", key)
+			if len(silent.Events) != 0 || silent.Commands[0].Seq != now.Meeting.Seq {
+				t.Fatalf("unlocking an open meeting made %d events at seq %d", len(silent.Events), silent.Commands[0].Seq)
+			}
+			first, err := s.Commit(ctx, silent)
+			if err != nil || first.Stale || len(first.Duplicates) != 0 {
+				t.Fatalf("first: %+v, %v", first, err)
+			}
+			again, _ := commitOf(now.Meeting, first.Head, "meeting.unlock", key)
+			res, err := s.Commit(ctx, again)
+			if err != nil || res.Stale || res.Duplicates[key] != now.Meeting.Seq {
+				t.Fatalf("resent: %+v, %v; want a duplicate of seq %d", res, err, now.Meeting.Seq)
+			}
+			after, _ := s.OpenMeeting(ctx, info.ID)
+			if after.Meeting.Seq != now.Meeting.Seq || after.Audit != first.Head {
+				t.Fatalf("the resend stored something: seq %d, head %+v (want %+v)", after.Meeting.Seq, after.Audit, first.Head)
+			}
+		})
 	})
 }
 

@@ -1,12 +1,15 @@
 package main
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
 	"github.com/tafel-met/tafel/server/meeting"
 	"github.com/tafel-met/tafel/server/realtime"
+	"github.com/tafel-met/tafel/server/realtime/wsclient"
 	"github.com/tafel-met/tafel/server/store"
+	"github.com/tafel-met/tafel/server/store/storetest"
 )
 
 // TestRepeatsAndLobbyOverSockets: a repeated identical action is acknowledged
@@ -78,5 +81,73 @@ func TestRepeatsAndLobbyOverSockets(t *testing.T) {
 	}
 	if got := coord.snapshot(m.ID).Agreement; len(got.Akkoord) != 1 || len(got.Dissent) != 1 || got.Dissent[0].Text != "Tweede versie" {
 		t.Fatalf("agreement %+v", got)
+	}
+}
+
+// TestSilentAckSeq: a phone repeats an action after another phone's draft, an
+// event it never sees. The silent ack (and the duplicate ack of the same
+// command id resent after a reconnect) names a seq this phone has received,
+// never the draft's: a client waiting for the ack's seq would wait for ever.
+func TestSilentAckSeq(t *testing.T) {
+	for _, d := range storetest.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			srv := startServer(t, d)
+			coord := srv.coordinator("Gemeente Voorbeeld")
+			m := coord.meeting("Gezin S.", "Moeder:family", "Vader:family")
+			party := coord.partyIDs(m.ID)
+			cws := coord.connect(m.ID, "")
+			sanne := srv.join(m.JoinCode, "Sanne", party["Moeder"])
+			henk := srv.join(m.JoinCode, "Henk", party["Vader"])
+			must(t, cws, "participant.admit", map[string]string{"participantId": sanne.ID})
+			must(t, cws, "participant.admit", map[string]string{"participantId": henk.ID})
+			must(t, cws, "phase.set", map[string]string{"phase": "worries"})
+			own := must(t, sanne.WS, "worry.add", map[string]string{"text": "Te weinig geld"})
+			draft := must(t, henk.WS, "worry.add", map[string]string{"text": "Geheim van Henk"})
+			if err := cws.WaitSeq(draft-1, 5*time.Second); err != nil { // the drafts count before Henk's draft
+				t.Fatal(err)
+			}
+			received := func(ws *wsclient.Client, seq int64) bool {
+				for _, f := range ws.Frames() {
+					if (f.Type == "event" || f.Type == "snapshot") && f.Seq == seq {
+						return true
+					}
+				}
+				return false
+			}
+			if received(sanne.WS, draft) || sanne.WS.Saw("Geheim van Henk") {
+				t.Fatal("Sanne received Henk's draft: the test needs an event she cannot see")
+			}
+			edit := map[string]string{"itemId": fmt.Sprintf("w%d", own), "text": "Te weinig geld"}
+			id := sanne.WS.NewID()
+			if err := sanne.WS.SendCommand(id, "worry.edit", edit); err != nil {
+				t.Fatal(err)
+			}
+			ack, err := sanne.WS.Answer(id, 5*time.Second)
+			if err != nil || ack.Type != "ack" || ack.Duplicate {
+				t.Fatalf("the repeated edit: %s %v", ack.Raw, err)
+			}
+			if ack.Seq != seenSeq(sanne.WS) || !received(sanne.WS, ack.Seq) {
+				t.Fatalf("silent ack at seq %d; Sanne received up to %d, Henk's draft is %d", ack.Seq, seenSeq(sanne.WS), draft)
+			}
+			// Her phone drops and resends the same command id: the first answer
+			// again, with a seq she has received.
+			sanne.WS.Close()
+			ws := srv.connectPhone(m.ID, sanne.Token, seenSeq(sanne.WS))
+			if err := ws.SendCommand(id, "worry.edit", edit); err != nil {
+				t.Fatal(err)
+			}
+			dup, err := ws.Answer(id, 5*time.Second)
+			if err != nil || dup.Type != "ack" || !dup.Duplicate {
+				t.Fatalf("the resent edit: %s %v", dup.Raw, err)
+			}
+			if dup.Seq >= draft || dup.Seq > seenSeq(sanne.WS) {
+				t.Fatalf("duplicate ack at seq %d; Sanne received up to %d, Henk's draft is %d", dup.Seq, seenSeq(sanne.WS), draft)
+			}
+			// A command that makes an event still answers with that event's seq.
+			next := must(t, ws, "worry.add", map[string]string{"text": "Geen rust"})
+			if err := ws.WaitSeq(next, 5*time.Second); err != nil || !received(ws, next) {
+				t.Fatalf("worry.add acked at %d, not received: %v", next, err)
+			}
+		})
 	}
 }
