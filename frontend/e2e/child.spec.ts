@@ -2,7 +2,7 @@
 // fills in the three houses on a 360 px phone at /kind, the console sees them, the
 // family's phone does not, and a revoked code stops working.
 import { expect, test } from '@playwright/test';
-import { base, joinPhone, startSafetyMeeting } from './safety-meeting';
+import { base, joinPhone, startSafetyMeeting } from './start-meeting';
 import { checkSurfaces } from './surfaces';
 
 const FAMILY = 'Gezin K.';

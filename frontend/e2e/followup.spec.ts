@@ -5,6 +5,7 @@
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { checkSurfaces, resultsDir } from './surfaces';
+import { startMeeting } from './start-meeting';
 
 const base = () => {
   const url = process.env.TAFEL_E2E_BASE_URL;
@@ -42,26 +43,7 @@ test('a closed plan goes home, and the follow-up looks back', async ({ browser }
   test.setTimeout(90_000);
 
   // The coordinator prepares a meeting for Gezin V. without a strengths round.
-  const coordCtx = await browser.newContext({ baseURL: base(), viewport: { width: 1280, height: 900 } });
-  const coord = await coordCtx.newPage();
-  await coord.goto('/');
-  await coord.getByLabel('E-mailadres').fill(process.env.TAFEL_E2E_EMAIL ?? '');
-  await coord.getByLabel('Wachtwoord').fill(process.env.TAFEL_E2E_PASSWORD ?? '');
-  await coord.getByRole('button', { name: 'Aanmelden' }).click();
-  await expect(coord.getByRole('heading', { name: 'Gesprekken', level: 1 })).toBeVisible();
-  await coord.getByLabel('Naam van het gezin').fill(FAMILY);
-  await coord.getByRole('button', { name: 'Gezin toevoegen' }).click();
-  await expect(coord.getByTestId('family-list')).toContainText(FAMILY);
-  await coord.getByText('Nieuw gesprek').click();
-  await coord.getByLabel('Gezin', { exact: true }).selectOption({ label: FAMILY });
-  await coord.getByLabel('Titel').fill('Top-3-gesprek');
-  await coord.getByLabel('Eerst een ronde over wat goed gaat').uncheck();
-  await coord.getByLabel('Naam van partij 1').fill('Moeder');
-  await coord.getByLabel('Naam van partij 2').fill('Wijkteam');
-  await coord.getByRole('button', { name: 'Gesprek maken' }).click();
-  await expect(coord).toHaveURL(/\/meetings\//);
-  const meetingId = decodeURIComponent(new URL(coord.url()).pathname.split('/').pop() ?? '');
-  const code = (await coord.getByTestId('console-code').textContent())?.trim() ?? '';
+  const { coordCtx, coord, meetingId, code } = await startMeeting(browser, FAMILY, 'Top-3-gesprek', ['Moeder', 'Wijkteam']);
 
   // The mother joins on her phone and is let in.
   const sanne = await newPhone(browser);

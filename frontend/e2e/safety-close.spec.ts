@@ -5,7 +5,7 @@
 // Along the way the console writes down existing safety and a complicating factor,
 // and marks a condition it set on behalf of Veilig Thuis waived (not without a reason).
 import { expect, test, type Page } from '@playwright/test';
-import { base, joinPhone, next, startSafetyMeeting } from './safety-meeting';
+import { base, joinPhone, next, startSafetyMeeting } from './start-meeting';
 import { checkSurfaces } from './surfaces';
 
 const FAMILY = 'Gezin V.';

@@ -7,7 +7,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { base, joinPhone, next, startSafetyMeeting } from './safety-meeting';
+import { base, joinPhone, next, startSafetyMeeting, worriesToPlan } from './start-meeting';
 import { checkSurfaces } from './surfaces';
 
 const FAMILY = 'Gezin W.';
@@ -46,23 +46,7 @@ test('a Signs of Safety follow-up shows per-party score changes and which safety
   // A short first meeting: three worries, the top 3, a plan with a scaling question
   // the mother scores 4 on her phone, and two safety agreements.
   await next(coord, 'Zorgen');
-  for (const w of worries) {
-    await sanne.page.getByLabel('Nieuwe zorg').fill(w);
-    await sanne.page.getByRole('button', { name: 'Toevoegen', exact: true }).click();
-    await expect(sanne.page.getByTestId('my-items')).toContainText(w);
-  }
-  await expect(sanne.page.getByText('Wordt verstuurd…')).toHaveCount(0);
-  await coord.getByRole('button', { name: 'Alles onthullen' }).click();
-  await next(coord, 'Samenvoegen');
-  await next(coord, 'Top 3 kiezen');
-  for (const [i, w] of worries.entries()) {
-    await sanne.page.getByTestId('rank-list').locator('li', { hasText: w }).getByRole('button', { name: `Plaats ${i + 1}` }).click();
-  }
-  await expect(sanne.page.getByTestId('rank-state')).toContainText('Opgeslagen');
-  await next(coord, 'Afspreken');
-  await coord.getByRole('button', { name: 'Top 3 vastleggen' }).click();
-  await expect(coord.getByTestId('agreed-top3')).toContainText(worries[0]);
-  await next(coord, 'Plan');
+  await worriesToPlan(coord, sanne.page, worries);
   const editor = coord.getByTestId('safety-editor');
   await editor.getByLabel('Vraag').fill(QUESTION);
   await editor.getByLabel('Wat betekent 10?').fill('Iedereen weet dat Kim veilig is');

@@ -5,7 +5,7 @@
 // screen and the phones shows them. An empty note is refused on the phone and sends
 // nothing. The interpreter's phone has no form: an interpreter adds nothing.
 import { expect, test } from '@playwright/test';
-import { base, joinPhone, next, startSafetyMeeting } from './safety-meeting';
+import { base, joinPhone, next, startSafetyMeeting, worriesToPlan } from './start-meeting';
 import { checkSurfaces } from './surfaces';
 
 const worries = ['Er is vaak ruzie thuis', 'Er is te weinig geld', 'Kim slaapt slecht'] as const;
@@ -65,22 +65,7 @@ test("a phone writes down its party's existing safety and complicating factors; 
   ]);
 
   // Three worries to the plan, where the phone still writes notes and the plan shows them all.
-  for (const w of worries) {
-    await sanne.page.getByLabel('Nieuwe zorg').fill(w);
-    await sanne.page.getByRole('button', { name: 'Toevoegen', exact: true }).click();
-    await expect(sanne.page.getByTestId('my-items')).toContainText(w);
-  }
-  await expect(sanne.page.getByText('Wordt verstuurd…')).toHaveCount(0);
-  await coord.getByRole('button', { name: 'Alles onthullen' }).click();
-  await next(coord, 'Samenvoegen');
-  await next(coord, 'Top 3 kiezen');
-  for (const [i, w] of worries.entries()) {
-    await sanne.page.getByTestId('rank-list').locator('li', { hasText: w }).getByRole('button', { name: `Plaats ${i + 1}` }).click();
-  }
-  await expect(sanne.page.getByTestId('rank-state')).toContainText('Opgeslagen');
-  await next(coord, 'Afspreken');
-  await coord.getByRole('button', { name: 'Top 3 vastleggen' }).click();
-  await next(coord, 'Plan');
+  await worriesToPlan(coord, sanne.page, worries);
   await form.getByLabel('Wat schrijf je op?').selectOption({ label: 'Wat houdt het kind nu al veilig' });
   await form.getByLabel('In je eigen woorden').fill(notes.school);
   await form.getByRole('button', { name: 'Opschrijven' }).click();

@@ -4,7 +4,7 @@ import { expect, test } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { checkSurfaces } from './surfaces';
-import { joinPhone, next, startSafetyMeeting } from './safety-meeting';
+import { joinPhone, next, startSafetyMeeting } from './start-meeting';
 
 const FAMILY = 'Gezin S.';
 

@@ -1,6 +1,7 @@
-// The start of a Signs of Safety meeting in the browser, shared by the specs that
-// play one: the coordinator signs in, adds the family and prepares the meeting in
-// the Signs of Safety shape; phones join with the code and are let in.
+// The start of a meeting in the browser, shared by the specs that play one: the
+// coordinator signs in, adds the family and prepares the meeting (in the plain or
+// the Signs of Safety shape); phones join with the code and are let in; a phone's
+// worries go through reveal, ranking and the agreed top 3 to the plan.
 import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
 
 export const base = (): string => {
@@ -15,7 +16,7 @@ export async function next(coord: Page, phaseName: string): Promise<void> {
   await expect(coord.getByRole('navigation', { name: 'Rondes van het gesprek' }).locator('[aria-current="step"]')).toHaveText(phaseName);
 }
 
-export interface SafetyMeeting {
+export interface StartedMeeting {
   coordCtx: BrowserContext;
   coord: Page;
   meetingId: string;
@@ -23,12 +24,13 @@ export interface SafetyMeeting {
 }
 
 /**
- * Signs the coordinator in on a laptop, adds the family and makes a meeting in the
- * Signs of Safety shape, without a strengths round unless asked. Parties are "name"
- * or "name:kind" (the kind as the setup form's select has it; the first two default).
+ * Signs the coordinator in on a laptop, adds the family and makes a meeting, in the
+ * plain shape unless safety is asked, without a strengths round unless asked.
+ * Parties are "name" or "name:kind" (the kind as the setup form's select has it;
+ * the first two default).
  */
-export async function startSafetyMeeting(browser: Browser, family: string, title: string, parties: string[],
-  opts: { strengths?: boolean } = {}): Promise<SafetyMeeting> {
+export async function startMeeting(browser: Browser, family: string, title: string, parties: string[],
+  opts: { strengths?: boolean; safety?: boolean } = {}): Promise<StartedMeeting> {
   const coordCtx = await browser.newContext({ baseURL: base(), viewport: { width: 1280, height: 900 } });
   const coord = await coordCtx.newPage();
   await coord.goto('/');
@@ -43,7 +45,7 @@ export async function startSafetyMeeting(browser: Browser, family: string, title
   await coord.getByLabel('Gezin', { exact: true }).selectOption({ label: family });
   await coord.getByLabel('Titel').fill(title);
   if (!opts.strengths) await coord.getByLabel('Eerst een ronde over wat goed gaat').uncheck();
-  await coord.getByLabel(/Plan volgens Signs of Safety/).check();
+  if (opts.safety) await coord.getByLabel(/Plan volgens Signs of Safety/).check();
   for (const [i, p] of parties.entries()) {
     const [name = '', kind] = p.split(':');
     if (i >= 2) await coord.getByRole('button', { name: 'Partij toevoegen' }).click();
@@ -55,6 +57,37 @@ export async function startSafetyMeeting(browser: Browser, family: string, title
   const meetingId = decodeURIComponent(new URL(coord.url()).pathname.split('/').pop() ?? '');
   const code = (await coord.getByTestId('console-code').textContent())?.trim() ?? '';
   return { coordCtx, coord, meetingId, code };
+}
+
+/** startMeeting in the Signs of Safety shape. */
+export function startSafetyMeeting(browser: Browser, family: string, title: string, parties: string[],
+  opts: { strengths?: boolean } = {}): Promise<StartedMeeting> {
+  return startMeeting(browser, family, title, parties, { ...opts, safety: true });
+}
+
+/**
+ * From the worries round to the plan: one phone adds the worries, the coordinator
+ * reveals them, the phone ranks them in the order given, and the coordinator
+ * confirms them as the top 3.
+ */
+export async function worriesToPlan(coord: Page, phone: Page, worries: readonly string[]): Promise<void> {
+  for (const w of worries) {
+    await phone.getByLabel('Nieuwe zorg').fill(w);
+    await phone.getByRole('button', { name: 'Toevoegen', exact: true }).click();
+    await expect(phone.getByTestId('my-items')).toContainText(w);
+  }
+  await expect(phone.getByText('Wordt verstuurd…')).toHaveCount(0);
+  await coord.getByRole('button', { name: 'Alles onthullen' }).click();
+  await next(coord, 'Samenvoegen');
+  await next(coord, 'Top 3 kiezen');
+  for (const [i, w] of worries.entries()) {
+    await phone.getByTestId('rank-list').locator('li', { hasText: w }).getByRole('button', { name: `Plaats ${i + 1}` }).click();
+  }
+  await expect(phone.getByTestId('rank-state')).toContainText('Opgeslagen');
+  await next(coord, 'Afspreken');
+  await coord.getByRole('button', { name: 'Top 3 vastleggen' }).click();
+  await expect(coord.getByTestId('agreed-top3')).toContainText(worries[0]!);
+  await next(coord, 'Plan');
 }
 
 export interface Phone {
